@@ -1,0 +1,14 @@
+import type { UserConfig } from "vitest/config"
+
+/** Settings every package's tests share: resolve workspace packages to their sources. */
+const config: UserConfig = {
+  resolve: { conditions: ["@holo-upgrade/source"] },
+  ssr: { resolve: { conditions: ["@holo-upgrade/source"] } },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000
+  }
+}
+
+export default config
