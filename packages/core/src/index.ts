@@ -1,1 +1,2 @@
-export {}
+/** @holo-upgrade/core: the platform-free heart of holo-upgrade. */
+export * as HologresError from "./HologresError.ts"
