@@ -1,2 +1,3 @@
 /** @holo-upgrade/core: the platform-free heart of holo-upgrade. */
 export * as HologresError from "./HologresError.ts"
+export * as Signature from "./Signature.ts"

@@ -1,0 +1,322 @@
+/**
+ * Request signing for Alibaba Cloud OpenAPI: ACS3-HMAC-SHA256 (what the official SDKs send today) and, as an option,
+ * the older V1 ROA scheme (HMAC-SHA1). Every step is a small exported function so a verifier (the emulator) can
+ * rebuild the same canonical forms from an incoming request.
+ *
+ * Vendor reference: https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature
+ */
+import { Effect, Redacted } from "effect"
+import { hmac, randomHex, sha256Hex, toBase64, toBytes, toHex } from "./internal/signing/crypto.ts"
+
+/**
+ * What gets signed: the request as it will go on the wire. `path` is already percent-encoded (each segment as sent),
+ * `query` holds raw (unencoded) values, header names may be in any case.
+ */
+export interface Request {
+  readonly method: string
+  readonly host: string
+  readonly path: string
+  readonly query: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string | Uint8Array | undefined
+}
+
+/** The key material a signature needs; the shape of `Credentials` fits it, and plain strings are accepted too. */
+export interface SigningCredentials {
+  readonly accessKeyId: string
+  readonly accessKeySecret: Redacted.Redacted<string> | string
+  readonly securityToken?: Redacted.Redacted<string> | string | undefined
+}
+
+/** The per-attempt inputs of a signature; both must be fresh for every attempt or the gateway rejects the retry. */
+export interface SigningInstant {
+  readonly date: Date
+  readonly nonce: string
+}
+
+/** The algorithm name that opens a V3 string to sign and Authorization header. */
+export const algorithmV3 = "ACS3-HMAC-SHA256"
+
+/** SHA-256 of an empty body, the payload hash of every GET. */
+export const emptyBodySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/**
+ * Headers a signer owns. Any value for them already present in a request (from an earlier attempt, or supplied by a
+ * caller) is dropped before signing, so a re-signed request is byte for byte a freshly signed one.
+ */
+export const signerOwnedHeaders: ReadonlyArray<string> = [
+  "authorization",
+  "date",
+  "x-acs-date",
+  "x-acs-signature-nonce",
+  "x-acs-content-sha256",
+  "x-acs-signature-method",
+  "x-acs-signature-version",
+  "x-acs-accesskey-id",
+  "x-acs-security-token"
+]
+
+const reveal = (value: Redacted.Redacted<string> | string): string =>
+  typeof value === "string" ? value : Redacted.value(value)
+
+const isUnreserved = (byte: number): boolean =>
+  (byte >= 0x41 && byte <= 0x5a) || // A-Z
+  (byte >= 0x61 && byte <= 0x7a) || // a-z
+  (byte >= 0x30 && byte <= 0x39) || // 0-9
+  byte === 0x2d || // -
+  byte === 0x5f || // _
+  byte === 0x2e || // .
+  byte === 0x7e // ~
+
+/**
+ * RFC 3986 percent-encoding as the gateway expects it: only `A-Z a-z 0-9 - _ . ~` stay, every other UTF-8 byte becomes
+ * `%XX` with upper-case hex (space is `%20`, never `+`). Works byte-wise, so it never throws on a lone surrogate.
+ */
+export const percentEncode = (value: string): string => {
+  let out = ""
+  for (const byte of toBytes(value)) {
+    out += isUnreserved(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`
+  }
+  return out
+}
+
+/** The canonical URI: the path exactly as sent (already encoded), `/` when empty. */
+export const canonicalUri = (path: string): string => (path === "" ? "/" : path)
+
+/** One path segment, percent-encoded, so `/`, `..`, `%`, `?`, `#` and spaces can never change the route. */
+export const pathSegment = (value: string): string => percentEncode(value)
+
+/**
+ * The canonical query string: keys in code-unit order (`B` before `a`, `Key.10` before `Key.2`), each
+ * `ENC(key)=ENC(value)`, joined by `&`. The same string is sent on the wire.
+ */
+export const canonicalQuery = (query: Readonly<Record<string, string>>): string =>
+  Object.keys(query)
+    .sort(compareCodeUnits)
+    .map((key) => `${percentEncode(key)}=${percentEncode(query[key]!)}`)
+    .join("&")
+
+/** Parses a raw query string (as received) into a record, decoding `%XX` but leaving `+` as a plus sign. */
+export const parseQuery = (search: string): Record<string, string> => {
+  const query: Record<string, string> = {}
+  const raw = search.startsWith("?") ? search.slice(1) : search
+  if (raw === "") return query
+  for (const pair of raw.split("&")) {
+    const at = pair.indexOf("=")
+    const key = at === -1 ? pair : pair.slice(0, at)
+    const value = at === -1 ? "" : pair.slice(at + 1)
+    query[safeDecode(key)] = safeDecode(value)
+  }
+  return query
+}
+
+const safeDecode = (value: string): string => {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Header names lower-cased; a later duplicate (in any case) wins. */
+export const normalizeHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
+  return out
+}
+
+const isSignedV3 = (name: string): boolean => name === "host" || name === "content-type" || name.startsWith("x-acs-")
+
+/** The names V3 signs, sorted: `host`, `content-type` and every `x-acs-*` header present. */
+export const signedHeaderNames = (headers: Readonly<Record<string, string>>): ReadonlyArray<string> =>
+  Object.keys(normalizeHeaders(headers)).filter(isSignedV3).sort(compareCodeUnits)
+
+/**
+ * The canonical headers block: `name:value\n` for each signed header, values trimmed. `names` restricts it to a given
+ * list (a verifier passes the `SignedHeaders` of the incoming Authorization).
+ */
+export const canonicalHeaders = (
+  headers: Readonly<Record<string, string>>,
+  names: ReadonlyArray<string> = signedHeaderNames(headers)
+): string => {
+  const normalized = normalizeHeaders(headers)
+  return names.map((name) => `${name}:${(normalized[name] ?? "").trim()}\n`).join("")
+}
+
+/**
+ * The V3 canonical request: method, URI, query, headers block (ending in a newline, hence the empty line), signed
+ * header names and the payload hash taken from `x-acs-content-sha256`.
+ */
+export const canonicalRequest = (request: Request, names: ReadonlyArray<string> = signedHeaderNames(request.headers)) =>
+  [
+    request.method.toUpperCase(),
+    canonicalUri(request.path),
+    canonicalQuery(request.query),
+    canonicalHeaders(request.headers, names),
+    names.join(";"),
+    normalizeHeaders(request.headers)["x-acs-content-sha256"] ?? emptyBodySha256
+  ].join("\n")
+
+/** The V3 string to sign: the algorithm name and the hex SHA-256 of the canonical request. */
+export const stringToSign = (canonical: string): Effect.Effect<string> =>
+  Effect.map(sha256Hex(canonical), (hash) => `${algorithmV3}\n${hash}`)
+
+/** The V3 signature: hex HMAC-SHA256 of the string to sign, keyed with the secret. */
+export const signatureV3 = (toSign: string, secret: Redacted.Redacted<string> | string): Effect.Effect<string> =>
+  Effect.map(hmac("SHA-256", reveal(secret), toSign), toHex)
+
+/** The V3 Authorization header value. */
+export const authorization = (parts: {
+  readonly accessKeyId: string
+  readonly signedHeaders: ReadonlyArray<string>
+  readonly signature: string
+}): string =>
+  `${algorithmV3} Credential=${parts.accessKeyId},SignedHeaders=${parts.signedHeaders.join(";")},Signature=${parts.signature}`
+
+/** The parts of a V3 Authorization header, or `undefined` when it is not one. */
+export const parseAuthorization = (
+  header: string
+):
+  | { readonly accessKeyId: string; readonly signedHeaders: ReadonlyArray<string>; readonly signature: string }
+  | undefined => {
+  const match = /^ACS3-HMAC-SHA256 Credential=([^,]*),SignedHeaders=([^,]*),Signature=([0-9a-f]*)$/.exec(header.trim())
+  if (match === null) return undefined
+  return { accessKeyId: match[1]!, signedHeaders: match[2]!.split(";"), signature: match[3]! }
+}
+
+/** A fresh nonce: 128 bits from the platform's CSPRNG as 32 hex digits, never derived from the clock. */
+export const newNonce = (): string => randomHex(16)
+
+/** `x-acs-date`: UTC `YYYY-MM-DDTHH:mm:ssZ`, whatever the process time zone says. */
+export const formatAcsDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z")
+
+/** The RFC 1123 GMT date V1 sends in `Date`. */
+export const formatHttpDate = (date: Date): string => date.toUTCString()
+
+const withoutSignerHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out = normalizeHeaders(headers)
+  for (const name of signerOwnedHeaders) delete out[name]
+  return out
+}
+
+const stsHeaders = (credentials: SigningCredentials): Record<string, string> =>
+  credentials.securityToken === undefined
+    ? {}
+    : { "x-acs-accesskey-id": credentials.accessKeyId, "x-acs-security-token": reveal(credentials.securityToken) }
+
+/** The request with fresh V3 signing headers (host, date, nonce, payload hash, STS pair) and stale ones removed. */
+export const prepareV3 = (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant
+): Effect.Effect<Request> =>
+  Effect.map(sha256Hex(request.body ?? ""), (payloadHash) => ({
+    ...request,
+    headers: {
+      ...withoutSignerHeaders(request.headers),
+      host: request.host,
+      "x-acs-date": formatAcsDate(instant.date),
+      "x-acs-signature-nonce": instant.nonce,
+      "x-acs-content-sha256": payloadHash,
+      ...stsHeaders(credentials)
+    }
+  }))
+
+/**
+ * The V3 Authorization for a request that already carries its signing headers, as given. A verifier passes the
+ * header names the client claims to have signed.
+ */
+export const authorizationV3 = (
+  request: Request,
+  credentials: SigningCredentials,
+  names: ReadonlyArray<string> = signedHeaderNames(request.headers)
+): Effect.Effect<string> =>
+  stringToSign(canonicalRequest(request, names)).pipe(
+    Effect.flatMap((toSign) => signatureV3(toSign, credentials.accessKeySecret)),
+    Effect.map((signature) => authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature }))
+  )
+
+/** Signs a request with ACS3-HMAC-SHA256 and returns every header to send, `authorization` included. */
+export const signV3 = (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant
+): Effect.Effect<Record<string, string>> =>
+  Effect.flatMap(prepareV3(request, credentials, instant), (prepared) =>
+    Effect.map(authorizationV3(prepared, credentials), (value) => ({ ...prepared.headers, authorization: value }))
+  )
+
+/**
+ * The V1 ROA string to sign: method, Accept, Content-MD5, Content-Type, Date, the sorted `x-acs-*` headers, then the
+ * path with the sorted raw (unencoded) query.
+ */
+export const stringToSignV1 = (request: Request): string => {
+  const headers = normalizeHeaders(request.headers)
+  const acsHeaders = Object.keys(headers)
+    .filter((name) => name.startsWith("x-acs-"))
+    .sort(compareCodeUnits)
+    .map((name) => `${name}:${headers[name]!.trim()}\n`)
+    .join("")
+  const keys = Object.keys(request.query).sort(compareCodeUnits)
+  const resource =
+    keys.length === 0 ? request.path : `${request.path}?${keys.map((key) => `${key}=${request.query[key]}`).join("&")}`
+  return [
+    request.method.toUpperCase(),
+    headers.accept ?? "",
+    headers["content-md5"] ?? "",
+    headers["content-type"] ?? "",
+    headers.date ?? "",
+    `${acsHeaders}${resource}`
+  ].join("\n")
+}
+
+/** The V1 Authorization for a request that already carries its signing headers: `acs <id>:<base64 HMAC-SHA1>`. */
+export const authorizationV1 = (request: Request, credentials: SigningCredentials): Effect.Effect<string> =>
+  Effect.map(
+    hmac("SHA-1", reveal(credentials.accessKeySecret), stringToSignV1(request)),
+    (mac) => `acs ${credentials.accessKeyId}:${toBase64(mac)}`
+  )
+
+/** The request with fresh V1 signing headers (Date, nonce, method, version, STS pair) and stale ones removed. */
+export const prepareV1 = (request: Request, credentials: SigningCredentials, instant: SigningInstant): Request => ({
+  ...request,
+  headers: {
+    ...withoutSignerHeaders(request.headers),
+    host: request.host,
+    date: formatHttpDate(instant.date),
+    "x-acs-signature-nonce": instant.nonce,
+    "x-acs-signature-method": "HMAC-SHA1",
+    "x-acs-signature-version": "1.0",
+    ...stsHeaders(credentials)
+  }
+})
+
+/** Signs a request with V1 ROA (HMAC-SHA1) and returns every header to send, `authorization` included. */
+export const signV1 = (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant
+): Effect.Effect<Record<string, string>> => {
+  const prepared = prepareV1(request, credentials, instant)
+  return Effect.map(authorizationV1(prepared, credentials), (value) => ({ ...prepared.headers, authorization: value }))
+}
+
+/** The signature schemes the client can use. */
+export type Version = "v3" | "v1"
+
+/** Signs with the chosen scheme. */
+export const sign = (
+  version: Version,
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant
+): Effect.Effect<Record<string, string>> =>
+  version === "v1" ? signV1(request, credentials, instant) : signV3(request, credentials, instant)
+
+/** The URL a signed request goes to: scheme and authority from `origin`, then the signed path and query. */
+export const wireUrl = (origin: string, request: Request): string => {
+  const query = canonicalQuery(request.query)
+  return `${origin.replace(/\/+$/, "")}${canonicalUri(request.path)}${query === "" ? "" : `?${query}`}`
+}
