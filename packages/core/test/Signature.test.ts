@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs"
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
+import { createRequire } from "node:module"
+import type { AddressInfo } from "node:net"
 import { fileURLToPath } from "node:url"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { Signature } from "../src/index.ts"
 
@@ -209,5 +212,139 @@ describe("Signature", () => {
         else process.env.TZ = previous
       }
     })
+  })
+
+  describe("agrees with the vendor's @alicloud/openapi-client", () => {
+    // The vendor client connects to whatever its `host` header names, so it talks to this loopback server only; the
+    // server records what the client would have sent to the gateway.
+    const require = createRequire(import.meta.url)
+    const OpenApi = require("@alicloud/openapi-client")
+    const Util = require("@alicloud/tea-util")
+    const seen: Array<{ readonly url: string; readonly headers: IncomingHttpHeaders }> = []
+    let server: Server
+    let host = ""
+
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        seen.push({ url: request.url ?? "", headers: request.headers })
+        response.writeHead(200, { "content-type": "application/json" })
+        response.end(JSON.stringify({ RequestId: "loopback" }))
+      })
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+      host = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    })
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+    const staticCredential = (securityToken?: string) => ({
+      getCredential: async () => ({
+        accessKeyId: common.accessKeyId,
+        accessKeySecret: common.accessKeySecret,
+        securityToken,
+        type: securityToken === undefined ? "access_key" : "sts",
+        providerName: ""
+      })
+    })
+
+    const vendorClient = (securityToken?: string) =>
+      new OpenApi.default(
+        new OpenApi.Config({ credential: staticCredential(securityToken), endpoint: host, protocol: "HTTP" })
+      )
+
+    const pinned = (version: "v3" | "v1") =>
+      version === "v3"
+        ? { "x-acs-date": common["x-acs-date (V3)"], "x-acs-signature-nonce": common.nonce }
+        : { date: common["Date (V1)"], "x-acs-signature-nonce": common.nonce }
+
+    const callVendor = async (
+      version: "v3" | "v1",
+      instanceId: string,
+      query: Record<string, string>,
+      token?: string
+    ) => {
+      const client = vendorClient(token)
+      const pathname = `/api/v1/instances/${encodeURIComponent(instanceId).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}/upgrade/status`
+      const request = new OpenApi.OpenApiRequest({ query, headers: pinned(version) })
+      const runtime = new Util.RuntimeOptions({})
+      seen.length = 0
+      if (version === "v3") {
+        const params = new OpenApi.Params({
+          action: "GetUpgradeStatus",
+          version: "2022-06-01",
+          protocol: "HTTP",
+          pathname,
+          method: "GET",
+          authType: "AK",
+          style: "ROA",
+          reqBodyType: "json",
+          bodyType: "json"
+        })
+        await client.callApi(params, request, runtime)
+      } else {
+        await client.doROARequest(
+          "GetUpgradeStatus",
+          "2022-06-01",
+          "HTTP",
+          "GET",
+          "AK",
+          pathname,
+          "json",
+          request,
+          runtime
+        )
+      }
+      assert.strictEqual(seen.length, 1)
+      return { pathname, sent: seen[0]! }
+    }
+
+    const instanceIds = ["hgprecn-cn-uqm30ptv6004", "a/b", "with space", "100%", "中文-é", "..", "a?b#c", "it's(*)!"]
+    const queries: ReadonlyArray<Record<string, string>> = [
+      { RegionId: "cn-hangzhou" },
+      { RegionId: "cn-hangzhou", Filter: "a b*c~d/é中+&=" },
+      { b: "1", B: "2", "Key.10": "x", "Key.2": "y" }
+    ]
+
+    for (const version of ["v3", "v1"] as const) {
+      for (const token of [undefined, "CAIS+test/token="]) {
+        it.effect(
+          `${version}${token === undefined ? "" : " with STS"}: same Authorization for odd ids and queries`,
+          () =>
+            Effect.gen(function* () {
+              for (const instanceId of instanceIds) {
+                for (const query of queries) {
+                  const { pathname, sent } = yield* Effect.promise(() => callVendor(version, instanceId, query, token))
+                  assert.strictEqual(pathname, `/api/v1/instances/${Signature.pathSegment(instanceId)}/upgrade/status`)
+                  assert.strictEqual(sent.url.split("?")[0], pathname)
+                  const ours: Signature.Request = {
+                    method: "GET",
+                    host,
+                    path: pathname,
+                    query,
+                    headers: {
+                      "x-acs-action": "GetUpgradeStatus",
+                      "x-acs-version": "2022-06-01",
+                      accept: "application/json"
+                    }
+                  }
+                  const credentials = {
+                    accessKeyId: common.accessKeyId,
+                    accessKeySecret: Redacted.make(common.accessKeySecret),
+                    securityToken: token
+                  }
+                  const headers = yield* Signature.sign(version, ours, credentials, instant)
+                  assert.match(
+                    String(sent.headers.authorization),
+                    version === "v3" ? /^ACS3-HMAC-SHA256 / : /^acs testid:/
+                  )
+                  assert.strictEqual(
+                    headers.authorization,
+                    sent.headers.authorization,
+                    `${instanceId} ${JSON.stringify(query)}`
+                  )
+                }
+              }
+            })
+        )
+      }
+    }
   })
 })
