@@ -1,3 +1,4 @@
 /** @holo-upgrade/core: the platform-free heart of holo-upgrade. */
 export * as HologresError from "./HologresError.ts"
 export * as Signature from "./Signature.ts"
+export * as UpgradeStatus from "./UpgradeStatus.ts"
