@@ -65,6 +65,10 @@ export class DecodeError extends Data.TaggedError("HologresDecodeError")<{
   readonly path: ReadonlyArray<string | number>
   readonly excerpt: string
   readonly httpStatus?: number
+  /** Attempts made, when the body came from a (possibly retried) call rather than from a caller's text. */
+  readonly attempts?: number
+  /** Milliseconds from the first attempt to giving up, when `attempts` is set. */
+  readonly elapsedMs?: number
 }> {}
 
 /** Why configuration could not be turned into a working client. */

@@ -2,3 +2,6 @@
 export * as HologresError from "./HologresError.ts"
 export * as Signature from "./Signature.ts"
 export * as UpgradeStatus from "./UpgradeStatus.ts"
+export * as Credentials from "./Credentials.ts"
+export * as RetryPolicy from "./RetryPolicy.ts"
+export * as HologresClient from "./HologresClient.ts"

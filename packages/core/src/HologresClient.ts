@@ -1,0 +1,405 @@
+/**
+ * The Hologres `GetUpgradeStatus` client as an Effect service: validates its input, signs every attempt afresh,
+ * retries what is transient, bounds time and memory, and maps every failure to a `HologresError`.
+ */
+
+import type { HttpClientError } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Clock, Config, Context, Duration, Effect, Either, Layer, Ref, Schedule } from "effect"
+import * as Credentials from "./Credentials.ts"
+import * as HologresError from "./HologresError.ts"
+import type { AttemptError } from "./internal/http/attempt.ts"
+import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
+import { readCapped } from "./internal/http/body.ts"
+import { describe, hintFor, parseGatewayError, reasonOf } from "./internal/http/gatewayError.ts"
+import * as RetryPolicy from "./RetryPolicy.ts"
+import * as Signature from "./Signature.ts"
+import * as UpgradeStatus from "./UpgradeStatus.ts"
+
+/** The API version this client speaks. */
+export const apiVersion = "2022-06-01"
+
+/** The endpoint when none is given; `{regionId}` is replaced by the call's region. */
+export const defaultEndpoint = "https://hologram.{regionId}.aliyuncs.com"
+
+/** Bodies larger than this are refused (8 MiB; real answers are a few kilobytes). */
+export const defaultMaxBodyBytes = 8 * 1024 * 1024
+
+/** What a region id may contain; anything else must never reach a host name. */
+export const regionPattern = /^[a-z0-9-]+$/
+
+/** What one call asks for. */
+export interface GetUpgradeStatusInput {
+  readonly instanceId: string
+  readonly regionId: string
+}
+
+/**
+ * One attempt, reported to `onAttempt` once its outcome is known: `success`, `retry` (with the wait before the next
+ * attempt) or `final`. Carries no header values, so it is safe to print.
+ */
+export interface AttemptEvent {
+  readonly attempt: number
+  readonly method: string
+  readonly url: string
+  readonly outcome: "success" | "retry" | "final"
+  readonly status: number | undefined
+  readonly requestId: string | undefined
+  readonly delayMs: number | undefined
+  readonly error: string | undefined
+}
+
+/** How a client is built. Every field is optional. */
+export interface Options {
+  /**
+   * Where requests go, as a URL with no path (`http://127.0.0.1:8080` for an emulator or a proxy); `{regionId}` is
+   * replaced by the call's region. Default `defaultEndpoint`.
+   */
+  readonly endpoint?: string | undefined
+  /** `v3` (ACS3-HMAC-SHA256, default) or `v1` (ROA, HMAC-SHA1). */
+  readonly signatureVersion?: Signature.Version | undefined
+  /** Overrides of the `RetryPolicy` in context. */
+  readonly retry?: Partial<RetryPolicy.Policy> | undefined
+  /** Default `defaultMaxBodyBytes`. */
+  readonly maxBodyBytes?: number | undefined
+  /** Called once per attempt; this is how a command shows `--debug` output, since the library never logs. */
+  readonly onAttempt?: ((event: AttemptEvent) => Effect.Effect<void>) | undefined
+}
+
+/** The client. */
+export interface Service {
+  /** Reads the upgrade status of one instance. */
+  readonly getUpgradeStatus: (
+    input: GetUpgradeStatusInput
+  ) => Effect.Effect<
+    UpgradeStatus.Response,
+    HologresError.RequestError | HologresError.ApiError | HologresError.DecodeError
+  >
+}
+
+/** The `GetUpgradeStatus` client service. */
+export class HologresClient extends Context.Tag("@holo-upgrade/core/HologresClient")<HologresClient, Service>() {}
+
+const invalidOption = (message: string) => new HologresError.ConfigError({ reason: "InvalidOption", message })
+
+/** Checks an endpoint template: an absolute http(s) URL with no path, query, fragment or user info. */
+export const validateEndpoint = (template: string): Either.Either<string, HologresError.ConfigError> => {
+  let url: URL
+  try {
+    url = new URL(template.replaceAll("{regionId}", "cn-hangzhou"))
+  } catch {
+    return Either.left(invalidOption(`The endpoint ${JSON.stringify(template)} is not a URL`))
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return Either.left(invalidOption(`The endpoint ${url.origin} must use http or https`))
+  }
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    return Either.left(invalidOption(`The endpoint ${JSON.stringify(template)} must be an origin only, with no path`))
+  }
+  return Either.right(template)
+}
+
+const positive = (name: string, value: number | undefined, fallback: number) =>
+  value === undefined
+    ? Either.right(fallback)
+    : Number.isFinite(value) && value > 0
+      ? Either.right(value)
+      : Either.left(invalidOption(`${name} must be a positive number, got ${value}`))
+
+/** The request a call sends, before signing: method, host, encoded path, query and the API's fixed headers. */
+export const describeRequest = (input: GetUpgradeStatusInput, host: string): Signature.Request => ({
+  method: "GET",
+  host,
+  path: `/api/v1/instances/${Signature.pathSegment(input.instanceId)}/upgrade/status`,
+  query: { RegionId: input.regionId },
+  headers: { "x-acs-action": "GetUpgradeStatus", "x-acs-version": apiVersion, accept: "application/json" }
+})
+
+/** Refuses input that must not be sent: a malformed region, an empty or dot-only instance id. */
+export const validateInput = (input: GetUpgradeStatusInput): HologresError.RequestError | undefined => {
+  const refuse = (message: string) =>
+    new HologresError.RequestError({ reason: "InvalidInput", message, attempts: 0, elapsedMs: 0 })
+  if (!regionPattern.test(input.regionId)) {
+    return refuse(
+      `The region id ${JSON.stringify(HologresError.excerpt(input.regionId, 40))} is not valid: use lower-case letters, digits and dashes (cn-hangzhou)`
+    )
+  }
+  if (input.instanceId === "") return refuse("The instance id is empty")
+  // URL parsers resolve "." and ".." segments (even percent-encoded), so such an id would reach another route.
+  if (input.instanceId === "." || input.instanceId === "..") {
+    return refuse(`The instance id ${JSON.stringify(input.instanceId)} cannot be sent as a path segment`)
+  }
+  return undefined
+}
+
+const transportError = (error: HttpClientError.HttpClientError, attempt: number) =>
+  new AttemptFailure({
+    error: new HologresError.RequestError({
+      reason: "Transport",
+      message: `No answer: ${error.message}`,
+      attempts: attempt,
+      elapsedMs: 0,
+      // The platform error holds the request with its headers (security token included); keep only its cause.
+      cause: error.cause
+    }),
+    retryable: true,
+    retryAfterMs: undefined,
+    attempt,
+    status: undefined,
+    requestId: undefined
+  })
+
+/** Builds the service from the `HttpClient`, `Credentials` and `RetryPolicy` in context. */
+export const make = (
+  options: Options = {}
+): Effect.Effect<Service, HologresError.ConfigError, HttpClient.HttpClient | Credentials.Credentials> =>
+  Effect.gen(function* () {
+    // Trace headers would only leak span ids to the vendor; the span itself stays local.
+    const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    const credentials = yield* Credentials.Credentials
+    const policy: RetryPolicy.Policy = { ...(yield* RetryPolicy.RetryPolicy), ...options.retry }
+    const endpoint = yield* validateEndpoint(options.endpoint ?? defaultEndpoint)
+    const maxBodyBytes = yield* positive("maxBodyBytes", options.maxBodyBytes, defaultMaxBodyBytes)
+    yield* positive("maxAttempts", policy.maxAttempts, 1)
+    yield* positive("attemptTimeoutMs", policy.attemptTimeoutMs, 1)
+    yield* positive("deadlineMs", policy.deadlineMs, 1)
+    const version = options.signatureVersion ?? "v3"
+    const observe = options.onAttempt ?? (() => Effect.void)
+
+    const interpret = (
+      attempt: number,
+      localTimeMs: number,
+      host: string,
+      status: number,
+      headers: Readonly<Record<string, string>>,
+      body: string
+    ): Either.Either<UpgradeStatus.Response, AttemptFailure> => {
+      const headerRequestId = headers["x-acs-request-id"]
+      const fail = (error: AttemptError, retryable: boolean, requestId = headerRequestId) =>
+        Either.left(
+          new AttemptFailure({
+            error,
+            retryable,
+            retryAfterMs: RetryPolicy.retryAfterMs(headers, localTimeMs),
+            attempt,
+            status,
+            requestId
+          })
+        )
+      const apiError = (fields: {
+        readonly reason: HologresError.ApiErrorReason
+        readonly code: string | undefined
+        readonly apiMessage: string | undefined
+        readonly requestId: string | undefined
+        readonly hostId?: string | undefined
+        readonly recommend?: string | undefined
+      }) =>
+        new HologresError.ApiError({
+          reason: fields.reason,
+          message: describe({ httpStatus: status, ...fields }),
+          httpStatus: status,
+          code: fields.code,
+          apiMessage: fields.apiMessage,
+          requestId: fields.requestId,
+          hostId: fields.hostId,
+          recommend: fields.recommend,
+          host,
+          hint: hintFor(fields.reason, {
+            credentialsSource: credentials.source,
+            credentialWarnings: credentials.warnings,
+            localTimeMs,
+            serverDate: headers.date
+          }),
+          attempts: attempt,
+          elapsedMs: 0
+        })
+
+      if (status >= 200 && status < 300) {
+        const decoded = UpgradeStatus.decodeBody(body)
+        if (Either.isLeft(decoded)) {
+          const error = decoded.left
+          return fail(new HologresError.DecodeError({ ...pickDecode(error), httpStatus: status }), false)
+        }
+        const response = decoded.right
+        if (response.Success !== false) return Either.right(response)
+        const requestId = response.RequestId ?? headerRequestId
+        const code = response.ErrorCode
+        const retry = RetryPolicy.classify({ _tag: "Response", status: response.HttpStatusCode ?? status, code })
+        const error = apiError({ reason: "Unsuccessful", code, apiMessage: response.ErrorMessage, requestId })
+        return fail(error, retry === "retry", requestId)
+      }
+
+      const gateway = parseGatewayError(body)
+      const retryable = RetryPolicy.classify({ _tag: "Response", status, code: gateway?.code }) === "retry"
+      if (gateway !== undefined) {
+        const requestId = gateway.requestId ?? headerRequestId
+        const reason = reasonOf(gateway.code, status)
+        return fail(apiError({ ...gateway, reason, apiMessage: gateway.message, requestId }), retryable, requestId)
+      }
+      const kind = /^\s*</.test(body) ? "an HTML page" : body.trim() === "" ? "an empty body" : "a non-JSON body"
+      const excerpt = HologresError.excerpt(body)
+      const error = apiError({
+        reason: reasonOf(undefined, status),
+        code: undefined,
+        apiMessage: excerpt,
+        requestId: undefined
+      })
+      const message = `Hologres API error HTTP ${status} with ${kind} instead of the gateway's error document${excerpt === "" ? "" : `: ${excerpt}`}`
+      return fail(new HologresError.ApiError({ ...pickApi(error), message }), retryable)
+    }
+
+    const getUpgradeStatus = Effect.fn("HologresClient.getUpgradeStatus")(function* (input: GetUpgradeStatusInput) {
+      const refused = validateInput(input)
+      if (refused !== undefined) return yield* refused
+
+      const origin = new URL(endpoint.replaceAll("{regionId}", input.regionId))
+      const request = describeRequest(input, origin.host)
+      const url = Signature.wireUrl(origin.origin, request)
+      const attempts = yield* Ref.make(0)
+      const startedAt = yield* Clock.currentTimeMillis
+      const event = (fields: Omit<AttemptEvent, "method" | "url">): AttemptEvent => ({ method: "GET", url, ...fields })
+
+      const attemptBody = (attempt: number) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const signed = yield* Signature.sign(version, request, credentials, {
+            date: new Date(now),
+            nonce: Signature.newNonce()
+          })
+          // The HTTP client derives Host from the URL, which is exactly the host that was signed.
+          const { host: _host, ...headers } = signed
+
+          const response = yield* httpClient
+            .execute(HttpClientRequest.get(url, { headers }))
+            .pipe(Effect.mapError((error) => transportError(error, attempt)))
+          const requestId = response.headers["x-acs-request-id"]
+          const body = yield* readCapped(response, maxBodyBytes).pipe(
+            Effect.mapError((error) =>
+              error._tag === "HologresDecodeError"
+                ? new AttemptFailure({
+                    error,
+                    retryable: RetryPolicy.classify({ _tag: "Response", status: response.status }) === "retry",
+                    retryAfterMs: undefined,
+                    attempt,
+                    status: response.status,
+                    requestId
+                  })
+                : transportError(error, attempt)
+            )
+          )
+
+          const decoded = yield* interpret(attempt, now, origin.host, response.status, response.headers, body)
+          yield* observe(
+            event({
+              attempt,
+              outcome: "success",
+              status: response.status,
+              requestId: decoded.RequestId ?? requestId,
+              delayMs: undefined,
+              error: undefined
+            })
+          )
+          return decoded
+        }).pipe(
+          Effect.timeoutFail({
+            duration: Duration.millis(policy.attemptTimeoutMs),
+            onTimeout: () =>
+              new AttemptFailure({
+                error: new HologresError.RequestError({
+                  reason: "Timeout",
+                  message: `No complete answer within ${policy.attemptTimeoutMs} ms`,
+                  attempts: attempt,
+                  elapsedMs: 0
+                }),
+                retryable: true,
+                retryAfterMs: undefined,
+                attempt,
+                status: undefined,
+                requestId: undefined
+              })
+          })
+        )
+      const attemptOnce = Effect.flatMap(
+        Ref.updateAndGet(attempts, (n) => n + 1),
+        attemptBody
+      )
+
+      const retried = Effect.retry(
+        attemptOnce,
+        RetryPolicy.schedule<AttemptFailure>(policy, startedAt).pipe(
+          Schedule.tapOutput((step) =>
+            observe(
+              event({
+                attempt: step.attempt,
+                outcome: step.delayMs === undefined ? "final" : "retry",
+                status: step.failure.status,
+                requestId: step.failure.requestId,
+                delayMs: step.delayMs,
+                error: step.failure.error.message
+              })
+            )
+          )
+        )
+      )
+
+      const outcome = yield* Effect.either(Effect.timeout(retried, Duration.millis(policy.deadlineMs)))
+      if (Either.isRight(outcome)) return outcome.right
+      const elapsedMs = (yield* Clock.currentTimeMillis) - startedAt
+      const made = yield* Ref.get(attempts)
+      if (outcome.left._tag === "HologresAttemptFailure") return yield* finalError(outcome.left.error, made, elapsedMs)
+      return yield* new HologresError.RequestError({
+        reason: "Deadline",
+        message: `No answer within the ${policy.deadlineMs} ms deadline (gave up after ${made} attempts in ${(elapsedMs / 1000).toFixed(1)} s)`,
+        attempts: made,
+        elapsedMs
+      })
+    })
+
+    return HologresClient.of({ getUpgradeStatus })
+  })
+
+const pickDecode = (error: HologresError.DecodeError) => ({
+  reason: error.reason,
+  message: error.message,
+  path: error.path,
+  excerpt: error.excerpt
+})
+
+const pickApi = (error: HologresError.ApiError) => ({
+  reason: error.reason,
+  message: error.message,
+  httpStatus: error.httpStatus,
+  code: error.code,
+  apiMessage: error.apiMessage,
+  requestId: error.requestId,
+  hostId: error.hostId,
+  recommend: error.recommend,
+  host: error.host,
+  hint: error.hint,
+  attempts: error.attempts,
+  elapsedMs: error.elapsedMs
+})
+
+/** A layer building the client from the `HttpClient` and `Credentials` it is given. */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<HologresClient, HologresError.ConfigError, HttpClient.HttpClient | Credentials.Credentials> =>
+  Layer.effect(HologresClient, make(options))
+
+/** The options `layerConfig` can read from effect `Config`. */
+export interface ConfigOptions {
+  readonly endpoint: string | undefined
+  readonly signatureVersion: Signature.Version | undefined
+  readonly maxBodyBytes: number | undefined
+}
+
+/** A layer whose options come from effect `Config` (for example `Config.option(Config.string("HOLOGRES_ENDPOINT"))`). */
+export const layerConfig = (
+  options: Config.Config.Wrap<ConfigOptions>
+): Layer.Layer<HologresClient, HologresError.ConfigError, HttpClient.HttpClient | Credentials.Credentials> =>
+  Layer.unwrapEffect(
+    Config.unwrap(options).pipe(
+      Effect.mapError((error) => invalidOption(`Invalid client configuration: ${String(error)}`)),
+      Effect.map((resolved) => layer(resolved))
+    )
+  )
