@@ -3,6 +3,7 @@ import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Signature } from "@holo-upgrade/core"
 import { Cause, Effect, Exit, Option, TestClock } from "effect"
 import { AccessKey, Emulator, startEmulator } from "../src/index.ts"
+import { maxSkewMs, nonceMemory } from "../src/internal/gatekeeper.ts"
 import { answer, json, manualClock, rawGet, signedGet } from "./support.ts"
 
 const sts = AccessKey.make("STS.holo-test", "sts-secret", "CAIS+sts/token=")
@@ -295,4 +296,18 @@ describe("lifecycle", () => {
       assert.strictEqual(yield* statusAt(), "archived")
     }).pipe(Effect.provide(Emulator.layer({ scenario: "rollback" })))
   )
+})
+
+describe("nonce memory", () => {
+  it("forgets nonces once their requests could no longer pass the clock check, and never grows past its limit", () => {
+    const memory = nonceMemory(3)
+    const start = Date.parse("2026-03-01T08:00:00Z")
+    for (const nonce of ["a", "b", "c"]) assert.isTrue(memory.remember(nonce, start, start))
+    assert.isFalse(memory.remember("a", start, start + 60_000))
+    assert.isTrue(memory.remember("d", start, start + 60_000))
+    assert.strictEqual(memory.size(), 3)
+    memory.sweep(start + maxSkewMs + 1)
+    assert.strictEqual(memory.size(), 0)
+    assert.isTrue(memory.remember("a", start + maxSkewMs + 1, start + maxSkewMs + 1))
+  })
 })

@@ -91,7 +91,8 @@ export const nonceMemory = (limit = 1_000_000) => {
       if (seen.size >= limit) sweep(now)
       // Still full of live nonces: forget the oldest rather than grow without bound.
       if (seen.size >= limit) seen.delete(seen.keys().next().value!)
-      seen.set(nonce, Math.max(requestTime, now) + maxSkewMs)
+      // A replay of this request passes the clock check until its own time plus the skew; after that it cannot.
+      seen.set(nonce, requestTime + maxSkewMs)
       return true
     },
     size: () => seen.size,

@@ -253,12 +253,15 @@ export const listen = (config: Config): Promise<Running> => {
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (response.headersSent || response.destroyed) return
-      sendJson(
-        response,
-        500,
-        {},
-        JSON.stringify({ Code: "InternalError", Message: `emulator failure: ${String(error)}`, HostId: config.host })
-      )
+      // A bug of the emulator's own still answers in the gateway's shape, naming itself.
+      const requestId = randomUUID().toUpperCase()
+      const document = gatewayErrorBody({
+        requestId,
+        hostId: request.headers.host ?? config.host,
+        code: "InternalError",
+        message: `The emulator failed: ${String(error)}`
+      })
+      sendJson(response, 500, { "x-acs-request-id": requestId }, document)
     })
   })
   server.on("connection", (socket) => {
