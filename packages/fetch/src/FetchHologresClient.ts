@@ -23,7 +23,10 @@ export interface TransportOptions {
    * private CA. Default: the runtime's global `fetch`, looked up when a request is sent.
    */
   readonly fetch?: typeof globalThis.fetch | undefined
-  /** Fields merged into every request's `RequestInit` (the signal and the signed headers always win). */
+  /**
+   * Fields merged into every request's `RequestInit`, for example Deno's `client`. Its headers are sent too, but a
+   * signed header of the same name replaces one given here, and the method, body and abort signal are always ours.
+   */
   readonly requestInit?: RequestInit | undefined
 }
 
