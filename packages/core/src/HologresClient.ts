@@ -8,13 +8,12 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Config, Context, Duration, Effect, Either, Layer, Ref, Schedule } from "effect"
 import * as Credentials from "./Credentials.ts"
 import * as HologresError from "./HologresError.ts"
-import type { AttemptError } from "./internal/http/attempt.ts"
 import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
 import { readCapped } from "./internal/http/body.ts"
-import { describe, hintFor, parseGatewayError, reasonOf } from "./internal/http/gatewayError.ts"
+import { interpret } from "./internal/http/interpret.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as Signature from "./Signature.ts"
-import * as UpgradeStatus from "./UpgradeStatus.ts"
+import type * as UpgradeStatus from "./UpgradeStatus.ts"
 
 /** The API version this client speaks. */
 export const apiVersion = "2022-06-01"
@@ -166,88 +165,6 @@ export const make = (
     const version = options.signatureVersion ?? "v3"
     const observe = options.onAttempt ?? (() => Effect.void)
 
-    const interpret = (
-      attempt: number,
-      localTimeMs: number,
-      host: string,
-      status: number,
-      headers: Readonly<Record<string, string>>,
-      body: string
-    ): Either.Either<UpgradeStatus.Response, AttemptFailure> => {
-      const headerRequestId = headers["x-acs-request-id"]
-      const fail = (error: AttemptError, retryable: boolean, requestId = headerRequestId) =>
-        Either.left(
-          new AttemptFailure({
-            error,
-            retryable,
-            retryAfterMs: RetryPolicy.retryAfterMs(headers, localTimeMs),
-            attempt,
-            status,
-            requestId
-          })
-        )
-      const apiError = (fields: {
-        readonly reason: HologresError.ApiErrorReason
-        readonly code: string | undefined
-        readonly apiMessage: string | undefined
-        readonly requestId: string | undefined
-        readonly hostId?: string | undefined
-        readonly recommend?: string | undefined
-      }) =>
-        new HologresError.ApiError({
-          reason: fields.reason,
-          message: describe({ httpStatus: status, ...fields }),
-          httpStatus: status,
-          code: fields.code,
-          apiMessage: fields.apiMessage,
-          requestId: fields.requestId,
-          hostId: fields.hostId,
-          recommend: fields.recommend,
-          host,
-          hint: hintFor(fields.reason, {
-            credentialsSource: credentials.source,
-            credentialWarnings: credentials.warnings,
-            localTimeMs,
-            serverDate: headers.date
-          }),
-          attempts: attempt,
-          elapsedMs: 0
-        })
-
-      if (status >= 200 && status < 300) {
-        const decoded = UpgradeStatus.decodeBody(body)
-        if (Either.isLeft(decoded)) {
-          const error = decoded.left
-          return fail(new HologresError.DecodeError({ ...pickDecode(error), httpStatus: status }), false)
-        }
-        const response = decoded.right
-        if (response.Success !== false) return Either.right(response)
-        const requestId = response.RequestId ?? headerRequestId
-        const code = response.ErrorCode
-        const retry = RetryPolicy.classify({ _tag: "Response", status: response.HttpStatusCode ?? status, code })
-        const error = apiError({ reason: "Unsuccessful", code, apiMessage: response.ErrorMessage, requestId })
-        return fail(error, retry === "retry", requestId)
-      }
-
-      const gateway = parseGatewayError(body)
-      const retryable = RetryPolicy.classify({ _tag: "Response", status, code: gateway?.code }) === "retry"
-      if (gateway !== undefined) {
-        const requestId = gateway.requestId ?? headerRequestId
-        const reason = reasonOf(gateway.code, status)
-        return fail(apiError({ ...gateway, reason, apiMessage: gateway.message, requestId }), retryable, requestId)
-      }
-      const kind = /^\s*</.test(body) ? "an HTML page" : body.trim() === "" ? "an empty body" : "a non-JSON body"
-      const excerpt = HologresError.excerpt(body)
-      const error = apiError({
-        reason: reasonOf(undefined, status),
-        code: undefined,
-        apiMessage: excerpt,
-        requestId: undefined
-      })
-      const message = `Hologres API error HTTP ${status} with ${kind} instead of the gateway's error document${excerpt === "" ? "" : `: ${excerpt}`}`
-      return fail(new HologresError.ApiError({ ...pickApi(error), message }), retryable)
-    }
-
     const getUpgradeStatus = Effect.fn("HologresClient.getUpgradeStatus")(function* (input: GetUpgradeStatusInput) {
       const refused = validateInput(input)
       if (refused !== undefined) return yield* refused
@@ -288,7 +205,14 @@ export const make = (
             )
           )
 
-          const decoded = yield* interpret(attempt, now, origin.host, response.status, response.headers, body)
+          const decoded = yield* interpret(credentials, {
+            attempt,
+            localTimeMs: now,
+            host: origin.host,
+            status: response.status,
+            headers: response.headers,
+            body
+          })
           yield* observe(
             event({
               attempt,
@@ -357,28 +281,6 @@ export const make = (
 
     return HologresClient.of({ getUpgradeStatus })
   })
-
-const pickDecode = (error: HologresError.DecodeError) => ({
-  reason: error.reason,
-  message: error.message,
-  path: error.path,
-  excerpt: error.excerpt
-})
-
-const pickApi = (error: HologresError.ApiError) => ({
-  reason: error.reason,
-  message: error.message,
-  httpStatus: error.httpStatus,
-  code: error.code,
-  apiMessage: error.apiMessage,
-  requestId: error.requestId,
-  hostId: error.hostId,
-  recommend: error.recommend,
-  host: error.host,
-  hint: error.hint,
-  attempts: error.attempts,
-  elapsedMs: error.elapsedMs
-})
 
 /** A layer building the client from the `HttpClient` and `Credentials` it is given. */
 export const layer = (
