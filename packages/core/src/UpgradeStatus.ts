@@ -5,6 +5,7 @@
  */
 import { Either, Option, ParseResult, Schema } from "effect"
 import * as HologresError from "./HologresError.ts"
+import * as TolerantJson from "./TolerantJson.ts"
 
 /**
  * Whether a wire value means "nothing". Besides `null`, the vendor's upgrade APIs send the literal string `"null"`
@@ -28,10 +29,17 @@ export const optionalField = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
     encode: (value) => value
   })
 
-/** A text field that some responses send as a number (`ErrorCode: 404`); decoded to a string either way. */
+/**
+ * A text field that some responses send as a number (`ErrorCode: 404`, or an id too long for a double, which the
+ * tolerant parser keeps as a bigint); decoded to a string either way.
+ */
 export const Text = Schema.Union(
   Schema.String,
-  Schema.transform(Schema.Number, Schema.String, { strict: true, decode: (n) => String(n), encode: Number })
+  Schema.transform(Schema.Union(Schema.Number, Schema.BigIntFromSelf), Schema.String, {
+    strict: true,
+    decode: (n) => String(n),
+    encode: Number
+  })
 )
 
 /** `HttpStatusCode`: documented as a string ("200"), sometimes a number; decoded to an integer. */
@@ -192,6 +200,9 @@ export interface Response extends Schema.Schema.Type<typeof Response> {}
 /** Bodies above this many characters are refused before parsing; real answers are a few kilobytes. */
 export const maxBodyLength = 16 * 1024 * 1024
 
+/** How deep an answer may nest (`Details` sent as an object included); the documented shape needs about eight. */
+export const maxDepth = 64
+
 const decodeResponse = Schema.decodeUnknownEither(Response, { errors: "all" })
 
 const describeValue = (value: unknown): string =>
@@ -216,6 +227,17 @@ export const decodeUnknown = (value: unknown): Either.Either<Response, HologresE
         message: `Expected a GetUpgradeStatus answer (a JSON object), found ${describeValue(value)}`,
         path: [],
         excerpt: HologresError.excerpt(safeText(value))
+      })
+    )
+  }
+  // Schema errors print the values they reject, recursively: a hostile depth must not get that far.
+  if (TolerantJson.exceedsDepth(value, maxDepth)) {
+    return Either.left(
+      new HologresError.DecodeError({
+        reason: "Schema",
+        message: `The answer nests deeper than ${maxDepth} levels; no GetUpgradeStatus answer does`,
+        path: [],
+        excerpt: ""
       })
     )
   }
@@ -300,28 +322,33 @@ const refuseEarly = (text: string): HologresError.DecodeError | undefined => {
   return undefined
 }
 
+/** A decoded body and the repairs its outer document needed (none for valid JSON). */
+export interface DecodedBody {
+  readonly response: Response
+  readonly repairs: ReadonlyArray<TolerantJson.Repair>
+}
+
 /**
- * Decodes a raw 2xx body. An empty body, an HTML page or text that holds no JSON value becomes a `DecodeError`
- * (reason `Empty`, `Html`, `NotJson` or `TooLarge`) with a bounded excerpt; a JSON value of the wrong shape becomes
- * reason `Schema`.
+ * Decodes a raw 2xx body, reporting the repairs the outer document needed. The document is read with
+ * `TolerantJson`, so a damaged envelope is repaired rather than refused; an empty body, an HTML page or text that
+ * holds no JSON object becomes a `DecodeError` (reason `Empty`, `Html`, `NotJson` or `TooLarge`) with a bounded
+ * excerpt; a JSON object of the wrong shape becomes reason `Schema`.
  */
-export const decodeBody = (text: string): Either.Either<Response, HologresError.DecodeError> => {
+export const decodeBodyWithRepairs = (text: string): Either.Either<DecodedBody, HologresError.DecodeError> => {
   const refused = refuseEarly(text)
   if (refused !== undefined) return Either.left(refused)
-  // TODO: read the outer document with TolerantJson.parse once that module lands, so a damaged envelope is repaired.
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (cause) {
+  const parsed = TolerantJson.parse(text, { maxLength: maxBodyLength })
+  if (Either.isLeft(parsed)) {
     return Either.left(
       new HologresError.DecodeError({
-        reason: "NotJson",
-        message: `The body is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+        reason: parsed.left.reason === "input-too-large" ? "TooLarge" : "NotJson",
+        message: `The body is not JSON: ${parsed.left.message}`,
         path: [],
         excerpt: HologresError.excerpt(text)
       })
     )
   }
+  const { repairs, value } = parsed.right
   if (!isPlainObject(value)) {
     return Either.left(
       new HologresError.DecodeError({
@@ -332,5 +359,12 @@ export const decodeBody = (text: string): Either.Either<Response, HologresError.
       })
     )
   }
-  return decodeUnknown(value)
+  return Either.map(decodeUnknown(value), (response) => ({ response, repairs }))
 }
+
+/**
+ * Decodes a raw 2xx body: the function the HTTP client applies to every successful answer. See
+ * `decodeBodyWithRepairs` for the rules; this drops the list of repairs.
+ */
+export const decodeBody = (text: string): Either.Either<Response, HologresError.DecodeError> =>
+  Either.map(decodeBodyWithRepairs(text), (decoded) => decoded.response)
