@@ -1,8 +1,8 @@
 import type { HttpClientRequest } from "@effect/platform"
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Either, Exit, Fiber, Layer, Option, TestClock } from "effect"
-import { Credentials, HologresClient, type HologresError, Signature } from "../src/index.ts"
+import { Cause, Config, ConfigProvider, Effect, Either, Exit, Fiber, Layer, Option, TestClock } from "effect"
+import { Credentials, HologresClient, type HologresError, RetryPolicy, Signature } from "../src/index.ts"
 
 // A scripted stand-in for the network: each request gets the next answer, and everything sent is recorded so the
 // tests can check signatures. The client under test is the real one.
@@ -483,4 +483,40 @@ describe("HologresClient", () => {
       assert.isTrue(Either.isLeft(HologresClient.validateEndpoint(bad)), bad)
     }
   })
+
+  it.effect("RetryPolicy.layer changes the policy of clients built under it", () =>
+    Effect.gen(function* () {
+      const { sent, layer } = setup({ answers: [{ status: 503, body: "" }] })
+      const error = failureOf(yield* drive(call(Layer.provide(layer, RetryPolicy.layer({ maxAttempts: 2 })))))
+      assert.strictEqual(sent.length, 2)
+      assert.strictEqual((error as HologresError.ApiError).attempts, 2)
+    })
+  )
+
+  it.effect("layerConfig reads the endpoint and signature version from Config", () =>
+    Effect.gen(function* () {
+      const { sent, client } = scripted([{ status: 200, body: okBody }])
+      const layer = HologresClient.layerConfig({
+        endpoint: Config.option(Config.string("HOLOGRES_ENDPOINT")).pipe(Config.map(Option.getOrUndefined)),
+        signatureVersion: Config.literal("v3", "v1")("HOLOGRES_SIGNATURE_VERSION"),
+        maxBodyBytes: Config.succeed(undefined)
+      }).pipe(
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, client)),
+        Layer.provide(Credentials.layer({ accessKeyId: "LTAItestid", accessKeySecret: canarySecret, source: "test" }))
+      )
+      const exit = yield* drive(call(layer)).pipe(
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(
+            new Map([
+              ["HOLOGRES_ENDPOINT", "http://127.0.0.1:9999"],
+              ["HOLOGRES_SIGNATURE_VERSION", "v1"]
+            ])
+          )
+        )
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.strictEqual(sent[0]!.url.origin, "http://127.0.0.1:9999")
+      assert.match(sent[0]!.headers.authorization!, /^acs /)
+    })
+  )
 })
