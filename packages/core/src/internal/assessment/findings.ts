@@ -73,7 +73,7 @@ export const flightingFindings = (
   const findings: Array<Finding> = []
   const stat = report.SQLResultStat
   if (stat !== undefined) {
-    const replayed = stat.TotalExecuted !== undefined ? `of ${plural(stat.TotalExecuted, "query", "queries")} ` : ""
+    const replayed = stat.TotalExecuted !== undefined ? ` of ${plural(stat.TotalExecuted, "query", "queries")}` : ""
     const target = toVersion !== undefined ? ` on ${toVersion}` : ""
     const speedup = stat.DQLSpeedup !== undefined ? `; read queries ran ${stat.DQLSpeedup}× as fast` : ""
     const problems = [
@@ -85,13 +85,13 @@ export const flightingFindings = (
       findings.push({
         severity: "warning",
         code: "flighting-regressions",
-        message: `The flighting replay ${replayed}${target} found ${problems.join(", ")}${speedup}`
+        message: `The flighting replay${replayed}${target} found ${problems.join(", ")}${speedup}`
       })
     } else if (stat.TotalExecuted !== undefined) {
       findings.push({
         severity: "info",
         code: "flighting-clean",
-        message: `The flighting replay ${replayed}${target} found no incorrect, slow or failing query${speedup}`
+        message: `The flighting replay${replayed}${target} found no incorrect, slow or failing query${speedup}`
       })
     }
   }
