@@ -5,6 +5,7 @@
 import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect, Logger } from "effect"
+import * as Emulator from "./commands/Emulator.ts"
 import * as Render from "./commands/Render.ts"
 import * as ExitCode from "./ExitCode.ts"
 import * as Output from "./Output.ts"
@@ -13,7 +14,8 @@ import { describeError, isHologresError } from "./Report.ts"
 const version = "0.1.0"
 
 const subcommands = [
-  Render.command
+  Render.command,
+  Emulator.command
   // Each further subcommand: one entry here, one import above.
 ] as const
 

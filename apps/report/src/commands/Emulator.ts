@@ -10,7 +10,7 @@ import * as Output from "../Output.ts"
 
 const host = Options.text("host").pipe(
   Options.withDefault("127.0.0.1"),
-  Options.withDescription("Interface to listen on; anything but loopback needs --expose")
+  Options.withDescription("Interface to listen on, default 127.0.0.1; anything but loopback needs --expose")
 )
 
 const port = Options.integer("port").pipe(Options.withDefault(0), Options.withDescription("Port; 0 picks a free one"))
@@ -24,7 +24,9 @@ const key = Options.text("key").pipe(
 
 const scenario = Options.text("scenario").pipe(
   Options.withDefault("mix"),
-  Options.withDescription(`mix (every story in turn), one of ${Scenario.presetNames.join(", ")}, or a .json file`)
+  Options.withDescription(
+    `mix (every story in turn, the default), one of ${Scenario.presetNames.join(", ")}, or a .json file`
+  )
 )
 
 const instances = Options.integer("instances").pipe(
@@ -34,12 +36,12 @@ const instances = Options.integer("instances").pipe(
 
 const timeScale = Options.float("time-scale").pipe(
   Options.withDefault(1),
-  Options.withDescription("Scenario seconds per real second; 60 plays a 20-minute upgrade in 20 seconds")
+  Options.withDescription("Scenario seconds per real second, default 1; 60 plays a 20-minute upgrade in 20 seconds")
 )
 
 const seed = Options.integer("seed").pipe(
   Options.withDefault(1),
-  Options.withDescription("Seed of every random choice")
+  Options.withDescription("Seed of every random choice, default 1")
 )
 
 const qps = Options.float("qps").pipe(
@@ -54,7 +56,7 @@ const faultRate = Options.float("fault-rate").pipe(
 
 const latency = Options.integer("latency-ms").pipe(
   Options.withDefault(0),
-  Options.withDescription("Milliseconds added to every answer")
+  Options.withDescription("Milliseconds added to every answer, default 0")
 )
 
 const expose = Options.boolean("expose").pipe(
