@@ -36,7 +36,7 @@ import {
   SPACE,
   TAB
 } from "./chars.ts"
-import { elementAt, identKeyAt, keyAt, LOOKAHEAD, memberAt } from "./lookahead.ts"
+import { elementAt, identKeyAt, keyAt, LOOKAHEAD, literalAt, memberAt } from "./lookahead.ts"
 import { nextTokenAhead, type ParserState } from "./state.ts"
 
 /** The string being read is a key. */
@@ -84,20 +84,31 @@ const endsAt = (state: ParserState, i: number, role: number, inArray: boolean, w
   if (weak) return false
   // A key quote followed by a letter is inside the key; followed by a space and a value, the colon is missing.
   if (role === KEY) return !(next === i + 1 && isIdentPart(d))
+  // The line ends here and another item starts on the next one: pretty-printed text that lost a comma.
+  if (lineBreakBetween(text, i + 1, next)) return true
   if (d === OPEN_BRACE || d === OPEN_BRACKET || isDigit(d)) return true
   if (d === MINUS) return isDigit(text.charCodeAt(next + 1))
   if (isQuote(d)) {
-    if (d !== QUOTE) return true
-    // Two quotes in a row: the first ends the string (a missing comma) unless the second is itself followed by
-    // structure, as in `"53""` where the first one is an inch mark.
+    if (d !== QUOTE || next > i + 1) return true
+    // Two quotes side by side: the first ends the string (a missing comma) unless the second is itself followed by
+    // a separator, a closer or the end, as in `"53""` where the first one is an inch mark.
     const after = nextTokenAhead(text, next + 1, end, LOOKAHEAD)
     if (after < 0) return true
     if (after >= end) return false
     const e = text.charCodeAt(after)
-    return !(e === COMMA || e === CLOSE_BRACE || e === CLOSE_BRACKET || e === COLON)
+    return !(e === COMMA || e === CLOSE_BRACE || e === CLOSE_BRACKET)
   }
-  // A letter: an inner quote, unless `key:` follows (a missing comma before an unquoted key).
-  return !inArray && identKeyAt(text, next, end)
+  // A letter: an inner quote, unless a literal element (`"a" true`) or an unquoted key (`"a" key:`) follows, with
+  // the comma between them missing.
+  return inArray ? literalAt(text, next, end) > 0 : identKeyAt(text, next, end)
+}
+
+const lineBreakBetween = (text: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c === LF || c === CR) return true
+  }
+  return false
 }
 
 /**
