@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { fixture, run } from "./cli.ts"
+import { bundle, fixture, run } from "./cli.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "holo-upgrade-render-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -284,5 +285,25 @@ describe("render on bad input", () => {
     const result = run(["render", file(body([], { Success: false, ErrorCode: "Forbidden", ErrorMessage: "no" }))])
     assert.strictEqual(result.code, 4)
     assert.include(result.stderr, "Forbidden")
+  })
+})
+
+describe("render when interrupted", () => {
+  it("exits 130 on SIGINT while waiting for stdin", async () => {
+    const child = spawn(process.execPath, [bundle, "render", "--log-level", "debug"], {
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    let stderr = ""
+    // The debug line says the command is running and waiting on stdin, so the signal reaches its handler.
+    await new Promise<void>((resolve) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8")
+        if (stderr.includes("Reading the response body from stdin")) resolve()
+      })
+    })
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    child.kill("SIGINT")
+    assert.strictEqual(await exited, 130)
+    child.stdin.destroy()
   })
 })

@@ -59,6 +59,9 @@ export const Measure = Schema.transformOrFail(
   }
 )
 
+/** A duration in (assumed) seconds: a `Measure` that is not negative. */
+export const Seconds = Measure.pipe(Schema.nonNegative({ message: () => "Expected a duration of zero or more" }))
+
 // A part of the document: its schema (decoding the whole part at once) and a salvage that, when the whole fails,
 // decodes what it can below it. The two are built together so the fallback always mirrors the schema.
 interface Part<A> {
@@ -201,7 +204,7 @@ const readPermission = struct({ db: text, user: text, schema: text, table: text 
 const flightingReport = struct({
   SQLResultStat: sqlResultStat,
   SegmentFormatStat: array(segmentFormat),
-  EstimatedUpgradeTime: record(leaf(Measure)),
+  EstimatedUpgradeTime: record(leaf(Seconds)),
   ReadPermissionCheckStat: array(readPermission)
 })
 
@@ -325,5 +328,10 @@ export const decode = (input: unknown): Decoded => {
   return { details: Option.getOrUndefined(decoded), repairs, repairCounts, repairTotal, issues }
 }
 
-/** The document in the API's wire form (times as sent, counts as numbers or bigints), for JSON output. */
-export const encode = (value: Details): unknown => Schema.encodeSync(Details, parseOptions)(value)
+const encodeDetails = Schema.encodeEither(Details, parseOptions)
+
+/**
+ * The document in the API's wire form (times as sent, counts as numbers or bigints), for JSON output. A decoded
+ * document always encodes; should one not, it is returned as decoded rather than failing the output.
+ */
+export const encode = (value: Details): unknown => Either.getOrElse(encodeDetails(value), () => value)

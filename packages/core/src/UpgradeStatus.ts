@@ -79,7 +79,7 @@ export type KnownStatus = (typeof knownStatuses)[number]
  * The workflow state of a record: the documented values plus any other string, kept verbatim (case included) so an
  * undocumented value is shown as it came rather than guessed at.
  */
-export const Status = Schema.String.annotations({
+export const Status = Text.annotations({
   identifier: "Status",
   description: `one of ${knownStatuses.join(", ")}, or any other string kept as given`
 })

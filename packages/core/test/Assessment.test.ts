@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, TestClock } from "effect"
+import * as fc from "fast-check"
 import { Assessment, UpgradeDetails, UpgradeStatus } from "../src/index.ts"
 
 const vendorText = readFileSync(
@@ -213,6 +214,54 @@ describe("Assessment rules", () => {
       0
     )
     assert.strictEqual(finding(assessment, "leader-not-running").severity, "critical")
+  })
+})
+
+describe("Assessment on arbitrary records", () => {
+  it("always reaches one of the verdicts, without throwing", () => {
+    const stepArbitrary = fc.record(
+      {
+        Status: fc.oneof(fc.constantFrom("Success", "Failed", "Running", "Pending", "null", ""), fc.string()),
+        StartTime: fc.oneof(fc.constant("2024-05-01T10:00:00Z"), fc.constant("2024-05-01 18:00:00"), fc.string()),
+        StopTime: fc.oneof(fc.constant("2024-05-01T10:05:00Z"), fc.jsonValue())
+      },
+      { requiredKeys: [] }
+    )
+    const detailsArbitrary = fc.record(
+      {
+        StatusCode: fc.oneof(fc.constantFrom("LeaderRestartFailed", "Ok"), fc.jsonValue()),
+        UpgradingSteps: fc.record(
+          { Stop: stepArbitrary, Backup: stepArbitrary, DoUpgrade: stepArbitrary, Rollback: stepArbitrary },
+          { requiredKeys: [] }
+        ),
+        FlightingReport: fc.record(
+          {
+            EstimatedUpgradeTime: fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.jsonValue())),
+            SQLResultStat: fc.dictionary(fc.constantFrom("TotalExecuted", "Incorrect", "Slow"), fc.jsonValue())
+          },
+          { requiredKeys: [] }
+        ),
+        Instances: fc.jsonValue()
+      },
+      { requiredKeys: [] }
+    )
+    fc.assert(
+      fc.property(
+        fc.constantFrom("preparing", "upgrading", "archived", "pre_check", "Upgrading"),
+        fc.oneof(
+          detailsArbitrary,
+          detailsArbitrary.map((details) => JSON.stringify(details).slice(0, -3))
+        ),
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        (status, details, now) => {
+          const assessment = Assessment.assessAt(inputOf({ Status: status, Details: details }), now)
+          assert.include(Assessment.states, assessment.state)
+          assert.isTrue(assessment.remainingSeconds === undefined || assessment.remainingSeconds >= 0)
+          assert.isTrue(assessment.state === "upgrading" || assessment.remainingSeconds === undefined)
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 })
 

@@ -134,6 +134,17 @@ describe("UpgradeDetails.decode", () => {
     assert.deepStrictEqual(decoded.issues, [])
   })
 
+  it("refuses a negative estimate, keeping the others", () => {
+    const decoded = UpgradeDetails.decode({
+      FlightingReport: { EstimatedUpgradeTime: { StopInstance: -1, BackupData: "120" } }
+    })
+    assert.deepStrictEqual(decoded.details?.FlightingReport?.EstimatedUpgradeTime, { BackupData: 120 })
+    assert.deepStrictEqual(
+      decoded.issues.map((issue) => issue.path),
+      [["FlightingReport", "EstimatedUpgradeTime", "StopInstance"]]
+    )
+  })
+
   it("keeps fields it does not know, verbatim", () => {
     const decoded = UpgradeDetails.decode({ StatusCode: "Ok", UpgradeMode: "hot", Extra: { Nested: [1, 2] } })
     assert.deepStrictEqual(decoded.details, { StatusCode: "Ok", UpgradeMode: "hot", Extra: { Nested: [1, 2] } })

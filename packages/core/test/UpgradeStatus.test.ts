@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Either } from "effect"
+import * as fc from "fast-check"
 import { UpgradeStatus } from "../src/index.ts"
 
 const vendorExample = readFileSync(
@@ -128,10 +129,37 @@ describe("UpgradeStatus.decodeBody", () => {
   })
 
   it("names the path of a field that cannot be read", () => {
-    const error = refused('{"Success":true,"Data":[{"Status":3}]}')
+    const error = refused('{"Success":true,"Data":[{"Status":{"Code":3}}]}')
     assert.strictEqual(error.reason, "Schema")
     assert.deepStrictEqual(error.path, ["Data", 0, "Status"])
     assert.include(error.message, "Data.0.Status")
+  })
+
+  it("reads a numeric status as its text", () => {
+    assert.strictEqual(decoded('{"Success":true,"Data":[{"Status":3}]}').Data[0]!.Status, "3")
+  })
+
+  it("never throws, whatever the body", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((value) => JSON.stringify({ Data: value }))
+        ),
+        (text) => {
+          const result = UpgradeStatus.decodeBody(text)
+          assert.isTrue(Either.isLeft(result) || Array.isArray(result.right.Data))
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it("refuses a hostile depth as the wrong shape, without overflowing", () => {
+    const error = refused(`{"Success":true,"RequestId":${"[".repeat(50_000)}${"]".repeat(50_000)}}`)
+    assert.strictEqual(error.reason, "Schema")
+    assert.include(error.message, "deeper than")
   })
 
   it("refuses a body above the size limit before parsing it", () => {

@@ -24,9 +24,12 @@ const readStdin = Effect.gen(function* () {
   if (process.stdin.isTTY === true) {
     return yield* new ExitCode.UsageError({ message: "No input: give a FILE, or pipe a response body into stdin" })
   }
+  yield* Effect.logDebug("Reading the response body from stdin")
   return yield* Effect.tryPromise({
-    try: async () => {
+    // Taking the abort signal makes the read interruptible: Ctrl-C while waiting on a silent pipe ends at once.
+    try: async (signal) => {
       const chunks: Array<Buffer> = []
+      signal.addEventListener("abort", () => process.stdin.destroy())
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
       return Buffer.concat(chunks).toString("utf8")
     },
@@ -50,7 +53,7 @@ const readPath = (path: string) =>
       })
     }
     return yield* Effect.tryPromise({
-      try: () => readFile(path, "utf8"),
+      try: (signal) => readFile(path, { encoding: "utf8", signal }),
       catch: (cause) => new ExitCode.UsageError({ message: `Cannot read ${path}: ${message(cause)}` })
     })
   })
