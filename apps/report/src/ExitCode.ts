@@ -2,7 +2,7 @@
  * The exit codes of every `holo-upgrade` command, and how outcomes and errors map to them. A pipeline can branch on
  * these without reading the output; they never change meaning between commands.
  */
-import { ValidationError } from "@effect/cli"
+import * as ValidationError from "@effect/cli/ValidationError"
 import { Assessment } from "@holo-upgrade/core"
 import { Cause, Data, Exit } from "effect"
 import { callFailed, type InstanceReport, isHologresError } from "./Report.ts"

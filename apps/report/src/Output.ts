@@ -4,7 +4,7 @@
  * diagnostics go to stderr.
  */
 import { writeFile } from "node:fs/promises"
-import { Options } from "@effect/cli"
+import * as Options from "@effect/cli/Options"
 import { Effect, Option } from "effect"
 import { UsageError } from "./ExitCode.ts"
 import * as Json from "./output/Json.ts"

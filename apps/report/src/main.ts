@@ -2,8 +2,9 @@
  * The `holo-upgrade` command. Each subcommand lives in `commands/` and is registered in `subcommands` below: adding
  * one is an import and one entry. Nothing runs at import time besides building the command description.
  */
-import { Command } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as Command from "@effect/cli/Command"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Logger } from "effect"
 import * as Emulator from "./commands/Emulator.ts"
 import * as Render from "./commands/Render.ts"

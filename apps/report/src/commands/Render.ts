@@ -3,7 +3,8 @@
  * it), read from a file or stdin. No network, no credentials.
  */
 import { readFile, stat } from "node:fs/promises"
-import { Args, Command } from "@effect/cli"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
 import { HologresError, UpgradeStatus } from "@holo-upgrade/core"
 import { Effect, Either, Option } from "effect"
 import * as ExitCode from "../ExitCode.ts"
