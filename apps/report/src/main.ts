@@ -8,6 +8,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Logger } from "effect"
 import * as Emulator from "./commands/Emulator.ts"
 import * as Render from "./commands/Render.ts"
+import * as Status from "./commands/Status.ts"
 import * as ExitCode from "./ExitCode.ts"
 import * as Output from "./Output.ts"
 import { describeError, isHologresError } from "./Report.ts"
@@ -16,6 +17,7 @@ const version = "0.1.0"
 
 const subcommands = [
   Render.command,
+  Status.command,
   Emulator.command
   // Each further subcommand: one entry here, one import above.
 ] as const
