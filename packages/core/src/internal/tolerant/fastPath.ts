@@ -35,11 +35,24 @@ export const holdsUnsafeNumber = (value: unknown): boolean => {
   return false
 }
 
+/**
+ * Whether `Error.stackTraceLimit` (a V8 extension) can be set. The `SyntaxError` that `JSON.parse` throws on broken
+ * input spends most of its cost capturing a stack trace nobody reads; with the limit at 0 for the duration of the
+ * call, a failed attempt costs about half as much. Engines without the property, or with frozen intrinsics, are
+ * left alone.
+ */
+const errorConstructor = Error as { stackTraceLimit?: number }
+const canSilenceTraces = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true
+
 /** `JSON.parse`, or `undefined` when the text is not valid JSON. The box tells a parsed `undefined` apart. */
 export const parseStrict = (text: string): { readonly value: unknown } | undefined => {
+  const traceLimit = errorConstructor.stackTraceLimit
+  if (canSilenceTraces) errorConstructor.stackTraceLimit = 0
   try {
     return { value: JSON.parse(text) }
   } catch {
     return undefined
+  } finally {
+    if (canSilenceTraces) errorConstructor.stackTraceLimit = traceLimit
   }
 }

@@ -94,5 +94,6 @@ export const truncationMarkerAt = (text: string, i: number, end: number): boolea
   if (text.charCodeAt(i) !== OPEN_BRACKET) return false
   let j = i + 1
   while (j < end && j < i + 4 && !isIdentStart(text.charCodeAt(j))) j++
+  if ((text.charCodeAt(j) | 0x20) !== 0x74) return false
   return text.slice(j, Math.min(end, j + 9)).toLowerCase() === "truncated"
 }

@@ -343,7 +343,7 @@ const finish = (state: ParserState): TolerantOutcome => {
     }
     // A key cut before its colon (`{"a"`) is dropped: the caller cannot know what it was for.
     state.log.add(state.pos, "unexpected-end")
-    state.depth = 0
+    while (state.depth > 0) state.close()
   }
   if (state.roots.length === 0) return { ok: false, reason: "no-value", offset: state.pos }
   return { ok: true, value: state.roots.length === 1 ? state.roots[0] : state.roots }

@@ -71,14 +71,23 @@ const strict = (text: string, start: number, end: number, options: PipelineOptio
   return tolerant(text, start, end, options, log)
 }
 
-/** One layer: the fast path, then framing, then the tolerant parser. */
-const parseLayer = (text: string, options: PipelineOptions, log: RepairLog, allowDecoding: boolean): Layer => {
+/**
+ * One layer: the fast path (unless `strictTried` says it already failed on this text), then framing, then the
+ * tolerant parser.
+ */
+const parseLayer = (
+  text: string,
+  options: PipelineOptions,
+  log: RepairLog,
+  allowDecoding: boolean,
+  strictTried: boolean
+): Layer => {
   let start = 0
   if (text.charCodeAt(0) === BOM) {
     log.add(0, "bom")
     start = 1
   }
-  if (!options.assumeMalformed) {
+  if (!options.assumeMalformed && !strictTried) {
     const layer = strict(text, start, text.length, options, log)
     if (layer !== undefined) return layer
   }
@@ -103,10 +112,12 @@ export const run = (input: string, options: PipelineOptions): PipelineResult => 
   if (input.length > options.maxLength) {
     return { ok: false, reason: "input-too-large", offset: options.maxLength, log }
   }
+  let strictFailed = false
   if (!options.assumeMalformed && input.charCodeAt(0) !== BOM) {
     // The common case first, with nothing allocated: valid JSON that needs no second look.
     const parsed = parseStrict(input)
-    if (parsed !== undefined && typeof parsed.value !== "string" && !holdsUnsafeNumber(parsed.value)) {
+    if (parsed === undefined) strictFailed = true
+    else if (typeof parsed.value !== "string" && !holdsUnsafeNumber(parsed.value)) {
       return { ok: true, value: parsed.value, log }
     }
   }
@@ -123,7 +134,7 @@ export const run = (input: string, options: PipelineOptions): PipelineResult => 
   for (let layer = 0; ; layer++) {
     const canUnwrap = layer < MAX_LAYERS
     const layerLog = new RepairLog(options.maxRepairs)
-    const result = parseLayer(text, options, layerLog, canUnwrap)
+    const result = parseLayer(text, options, layerLog, canUnwrap, layer === 0 && strictFailed)
     const unwrapsAgain = result.tag === "value" && typeof result.value === "string" && canUnwrap
     if (
       fallback !== undefined &&

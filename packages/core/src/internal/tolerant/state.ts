@@ -1,7 +1,8 @@
 /**
  * The state of one tolerant parse: the cursor, the explicit stack of open containers, the grammar state and the
- * repair log. Values are attached to their parent when they are opened, so closing a container is only a pop and an
- * end of input in the middle of a document needs no extra work to keep what was read.
+ * repair log. An object is attached to its parent when it opens; an array collects its elements on a shared stack
+ * and is made in one piece, at its exact size, when it closes (as `JSON.parse` does: arrays grown by `push` keep
+ * room for a dozen more elements, which costs memory for as long as the caller keeps the value).
  */
 import { BOM, COMMA, CR, isJsonSpace, isOtherSpace, LF, SLASH, STAR } from "./chars.ts"
 import type { RepairLog } from "./repairs.ts"
@@ -23,7 +24,6 @@ export const DROPPED_KEY: unique symbol = Symbol("TolerantJson/droppedKey")
 
 export type PendingKey = string | typeof DROPPED_KEY
 export type BigintMode = "bigint" | "string"
-export type Container = Record<string, unknown> | Array<unknown>
 
 export type FailureReason = "no-value" | "max-depth-exceeded"
 
@@ -43,7 +43,13 @@ export class ParserState {
   mode = EXPECT_VALUE
   depth = 0
   readonly kinds: Array<number> = []
-  readonly containers: Array<Container | undefined> = []
+  /** The open objects, by depth (`undefined` at the depth of an array). */
+  readonly containers: Array<Record<string, unknown> | undefined> = []
+  /** For an open array: where its elements start on `elements`, and the key it will be stored under. */
+  readonly starts: Array<number> = []
+  readonly arrayKeys: Array<PendingKey> = []
+  /** The elements of every open array, innermost last. */
+  readonly elements: Array<unknown> = []
   /** How many open frames are objects; the rest are arrays. Lets a closer know in O(1) whether it matches below. */
   openObjects = 0
   pendingKey: PendingKey = ""
@@ -74,7 +80,7 @@ export class ParserState {
 
   /** Attaches a finished value where the grammar expects it and moves on to what follows a value. */
   emit(value: unknown): void {
-    this.attach(value)
+    this.attach(value, this.pendingKey)
     this.mode = AFTER_VALUE
     this.pendingComma = -1
   }
@@ -85,12 +91,18 @@ export class ParserState {
       this.failure = { reason: "max-depth-exceeded", offset: this.pos }
       return
     }
-    const container: Container = kind === OBJECT ? {} : []
-    this.attach(container)
+    if (kind === OBJECT) {
+      const container: Record<string, unknown> = {}
+      this.attach(container, this.pendingKey)
+      this.containers[this.depth] = container
+      this.openObjects++
+    } else {
+      this.containers[this.depth] = undefined
+      this.starts[this.depth] = this.elements.length
+      this.arrayKeys[this.depth] = this.pendingKey
+    }
     this.kinds[this.depth] = kind
-    this.containers[this.depth] = container
     this.depth++
-    if (kind === OBJECT) this.openObjects++
     this.mode = kind === OBJECT ? EXPECT_KEY : EXPECT_VALUE
     this.pendingComma = -1
     this.pos++
@@ -99,8 +111,15 @@ export class ParserState {
   /** Closes the innermost container. */
   close(): void {
     this.depth--
-    if (this.kinds[this.depth] === OBJECT) this.openObjects--
-    this.containers[this.depth] = undefined
+    if (this.kinds[this.depth] === OBJECT) {
+      this.openObjects--
+      this.containers[this.depth] = undefined
+    } else {
+      const start = this.starts[this.depth]!
+      const array = this.elements.slice(start)
+      this.elements.length = start
+      this.attach(array, this.arrayKeys[this.depth]!)
+    }
     if (this.depth === 0) this.rootClosedAt = this.pos
     this.mode = AFTER_VALUE
     this.pendingComma = -1
@@ -115,14 +134,10 @@ export class ParserState {
     this.openObjects = 1
   }
 
-  private attach(value: unknown): void {
-    if (this.depth === 0) {
-      this.roots.push(value)
-      return
-    }
-    const parent = this.containers[this.depth - 1]!
-    if (this.kinds[this.depth - 1] === ARRAY) (parent as Array<unknown>).push(value)
-    else setMember(this, parent as Record<string, unknown>, this.pendingKey, value)
+  private attach(value: unknown, key: PendingKey): void {
+    if (this.depth === 0) this.roots.push(value)
+    else if (this.kinds[this.depth - 1] === ARRAY) this.elements.push(value)
+    else setMember(this, this.containers[this.depth - 1]!, key, value)
   }
 }
 

@@ -1,0 +1,234 @@
+/**
+ * Benchmark of TolerantJson.parse: against JSON.parse on valid documents, against jsonrepair + JSON.parse on
+ * malformed ones, and its own time against input size (1 KB to 8 MB) on normal and adversarial inputs, where the
+ * time ratios between doubled sizes show whether it stays linear. Every figure is the median of several runs.
+ *
+ * Prints a readable table on stderr and one JSON object on stdout:
+ * `{ "name": "tolerant-json", "rows": [...], "scaling": [...], "notes": [...] }`.
+ */
+import { TolerantJson } from "@holo-upgrade/core"
+import { jsonrepair } from "jsonrepair"
+import vendorResponse from "../fixtures/vendor-example-response.json" with { type: "json" }
+
+interface Row {
+  readonly case: string
+  readonly ours_ms: number
+  readonly alt: string
+  readonly alt_ms: number
+  /** ours_ms / alt_ms: below 1 means TolerantJson is faster. */
+  readonly ratio: number
+  readonly target: string
+  readonly met: boolean
+}
+
+interface ScalingRow {
+  readonly input: string
+  readonly kb: number
+  readonly ms: number
+  /** Time at this size over time at half the size; about 2 when linear. */
+  readonly doubling_ratio: number | null
+  readonly outcome: string
+}
+
+const KB = 1024
+const MB = 1024 * KB
+
+/** Milliseconds per call of `fn`, timed over enough calls to last about `batchMs`. */
+const timeBatch = (fn: () => unknown, calls: number): number => {
+  const start = performance.now()
+  for (let i = 0; i < calls; i++) fn()
+  return (performance.now() - start) / calls
+}
+
+/** How many calls make one timed batch of about `batchMs` milliseconds. */
+const calibrate = (fn: () => unknown, batchMs: number): number => {
+  let calls = 1
+  for (;;) {
+    const start = performance.now()
+    for (let i = 0; i < calls; i++) fn()
+    const elapsed = performance.now() - start
+    if (elapsed >= batchMs / 4 || calls >= 1 << 20) return Math.max(1, Math.round((calls * batchMs) / elapsed))
+    calls *= 4
+  }
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]!
+}
+
+/** Times two functions in alternation (so drift on a shared machine hits both) and returns their medians. */
+const compare = (ours: () => unknown, alt: () => unknown, runs: number): readonly [number, number] => {
+  const oursCalls = calibrate(ours, 40)
+  const altCalls = calibrate(alt, 40)
+  const oursTimes: Array<number> = []
+  const altTimes: Array<number> = []
+  for (let run = 0; run < runs; run++) {
+    oursTimes.push(timeBatch(ours, oursCalls))
+    altTimes.push(timeBatch(alt, altCalls))
+  }
+  return [median(oursTimes), median(altTimes)]
+}
+
+const measure = (fn: () => unknown, runs: number): number => {
+  const calls = calibrate(fn, 40)
+  return median(Array.from({ length: runs }, () => timeBatch(fn, calls)))
+}
+
+const must = (text: string, options?: TolerantJson.ParseOptions): TolerantJson.Parsed => {
+  const result = TolerantJson.parse(text, options)
+  if (result._tag === "Left") throw new Error(`benchmark input refused: ${result.left.message}`)
+  return result.right
+}
+
+// Inputs ------------------------------------------------------------------------------------------------------------
+
+const details: string = vendorResponse.Data[0]!.Details
+const validDetails = JSON.stringify(must(details).value)
+
+/** A valid document of about `size` characters made of Details records. */
+const validOfSize = (size: number): string => {
+  const count = Math.max(1, Math.round(size / (validDetails.length + 1)))
+  return `{"Reports":[${Array.from({ length: count }, () => validDetails).join(",")}]}`
+}
+
+/**
+ * A malformed document of about `size` characters in the vendor's style: Details records (each with the vendor's
+ * three missing commas and one trailing comma), every third one also missing the comma before it.
+ */
+const vendorStyleOfSize = (size: number): string => {
+  const count = Math.max(1, Math.round(size / (details.length + 1)))
+  const parts = Array.from({ length: count }, (_, i) => (i === 0 || i % 3 === 0 ? details : `,${details}`))
+  return `{"Reports":[${parts.join("")}]}`
+}
+
+const repeatTo = (size: number, unit: string, head = "", tail = ""): string =>
+  head + unit.repeat(Math.max(1, Math.floor((size - head.length - tail.length) / unit.length))) + tail
+
+/** Input families for the size sweep: normal ones first, then adversarial shapes that trip naive repairers. */
+const families: ReadonlyArray<readonly [string, (size: number) => string, TolerantJson.ParseOptions?]> = [
+  ["vendor-style malformed", vendorStyleOfSize],
+  ["valid (fast path)", validOfSize],
+  ["valid, assumeMalformed (repair path)", validOfSize, { assumeMalformed: true }],
+  ["[1 2 3 ...] missing commas", (size) => repeatTo(size, "1 ", "[", "]")],
+  ["[[1,],...] trailing commas", (size) => repeatTo(size, "[1,],", "[", "]")],
+  ['"x", y runs', (size) => repeatTo(size, '"x", y, ', "[", "]")],
+  ['unterminated string of ", "', (size) => repeatTo(size, '", ', '{"a":"')],
+  ["raw newlines in a string", (size) => repeatTo(size, "line\n", '{"a":"', '"}')],
+  ['""""... quotes', (size) => repeatTo(size, '"', "[")],
+  ["}]}]... stray closers", (size) => repeatTo(size, "}]", '{"a":1')],
+  ["deep [ (refused past maxDepth)", (size) => repeatTo(size, "[")],
+  ['deep {"a": (refused past maxDepth)', (size) => repeatTo(size, '{"a":')]
+]
+
+// Comparisons -------------------------------------------------------------------------------------------------------
+
+const rows: Array<Row> = []
+const addRow = (name: string, alt: string, times: readonly [number, number], target: number, targetText: string) => {
+  const ratio = times[0] / times[1]
+  rows.push({ case: name, ours_ms: times[0], alt, alt_ms: times[1], ratio, target: targetText, met: ratio <= target })
+}
+
+for (const [name, size] of [
+  ["valid ~1 KB", KB],
+  ["valid ~1 MB", MB]
+] as const) {
+  const text = size === KB ? validDetails : validOfSize(size)
+  const runs = size === KB ? 15 : 11
+  addRow(
+    name,
+    "JSON.parse",
+    compare(
+      () => TolerantJson.parse(text),
+      () => JSON.parse(text),
+      runs
+    ),
+    1.25,
+    "<= 1.25"
+  )
+}
+
+const repaired = (text: string) => JSON.parse(jsonrepair(text))
+addRow(
+  "vendor example (1.3 KB malformed)",
+  "jsonrepair + JSON.parse",
+  compare(
+    () => TolerantJson.parse(details),
+    () => repaired(details),
+    15
+  ),
+  1 / 1.5,
+  "<= 0.667 (>= 1.5x faster)"
+)
+addRow(
+  "vendor example, assumeMalformed",
+  "jsonrepair + JSON.parse",
+  compare(
+    () => TolerantJson.parse(details, { assumeMalformed: true }),
+    () => repaired(details),
+    15
+  ),
+  1 / 1.5,
+  "<= 0.667 (>= 1.5x faster)"
+)
+const vendorStyle = vendorStyleOfSize(MB)
+addRow(
+  `vendor-style malformed ~1 MB (${must(vendorStyle).repairTotal} repairs)`,
+  "jsonrepair + JSON.parse",
+  [measure(() => TolerantJson.parse(vendorStyle), 7), measure(() => repaired(vendorStyle), 3)],
+  1 / 50,
+  "<= 0.02 (>= 50x faster)"
+)
+
+const theirs = repaired(details).FlightingReport.SQLResultStat.TotalExecuted
+const ours = (must(details).value as { FlightingReport: { SQLResultStat: { TotalExecuted: unknown } } }).FlightingReport
+  .SQLResultStat.TotalExecuted
+const notes = [
+  `Values differ on malformed input: jsonrepair reads the vendor's 9000"Exceptions" as TotalExecuted = ${JSON.stringify(theirs)} (${typeof theirs}), TolerantJson as ${JSON.stringify(ours)} (${typeof ours}).`,
+  "ratio = ours_ms / alt_ms; below 1 means TolerantJson is faster.",
+  "Scaling: doubling_ratio near 2 means linear time; near 4 would mean quadratic."
+]
+
+// Size sweep --------------------------------------------------------------------------------------------------------
+
+const scaling: Array<ScalingRow> = []
+for (const [name, generate, options] of families) {
+  let previous: number | undefined
+  for (let size = KB; size <= 8 * MB; size *= 2) {
+    const text = generate(size)
+    const result = TolerantJson.parse(text, options)
+    const outcome = result._tag === "Right" ? `value, ${result.right.repairTotal} repairs` : result.left.reason
+    const ms = measure(() => TolerantJson.parse(text, options), size >= MB ? 3 : 5)
+    scaling.push({
+      input: name,
+      kb: size / KB,
+      ms,
+      doubling_ratio: previous === undefined ? null : ms / previous,
+      outcome
+    })
+    previous = ms
+  }
+}
+
+// Report ------------------------------------------------------------------------------------------------------------
+
+const fixed = (n: number, digits = 3) => n.toFixed(digits)
+const lines = [
+  "TolerantJson benchmark (medians)",
+  "",
+  `${"case".padEnd(52)} ${"ours ms".padStart(10)} ${"alt ms".padStart(10)}  ${"ratio".padStart(7)}  target                     met  alt`,
+  ...rows.map(
+    (row) =>
+      `${row.case.padEnd(52)} ${fixed(row.ours_ms).padStart(10)} ${fixed(row.alt_ms).padStart(10)}  ${fixed(row.ratio).padStart(7)}  ${row.target.padEnd(26)} ${row.met ? "yes" : "NO "}  ${row.alt}`
+  ),
+  "",
+  `${"input".padEnd(40)} ${"KB".padStart(6)} ${"ms".padStart(10)} ${"x2 ratio".padStart(9)}  outcome`,
+  ...scaling.map(
+    (row) =>
+      `${row.input.padEnd(40)} ${String(row.kb).padStart(6)} ${fixed(row.ms).padStart(10)} ${(row.doubling_ratio === null ? "" : fixed(row.doubling_ratio, 2)).padStart(9)}  ${row.outcome}`
+  ),
+  "",
+  ...notes
+]
+process.stderr.write(`${lines.join("\n")}\n`)
+process.stdout.write(`${JSON.stringify({ name: "tolerant-json", rows, scaling, notes })}\n`)
