@@ -53,11 +53,11 @@ export class ApiError extends Data.TaggedError("HologresApiError")<{
 }> {}
 
 /** What kind of body could not be decoded. */
-export type DecodeErrorReason = "Empty" | "Html" | "NotJson" | "Schema" | "TooLarge"
+export type DecodeErrorReason = "Empty" | "Html" | "NotJson" | "Schema" | "TooLarge" | "Truncated"
 
 /**
- * A body that is not a `GetUpgradeStatus` answer at all: empty, an HTML page, not JSON, the wrong shape, or larger
- * than the configured cap. Carries the path of the failing part and a bounded excerpt of what was found.
+ * A body that is not a `GetUpgradeStatus` answer at all: empty, an HTML page, not JSON, the wrong shape, cut short,
+ * or larger than the configured cap. Carries the path of the failing part and a bounded excerpt of what was found.
  */
 export class DecodeError extends Data.TaggedError("HologresDecodeError")<{
   readonly reason: DecodeErrorReason

@@ -322,6 +322,14 @@ const refuseEarly = (text: string): HologresError.DecodeError | undefined => {
   return undefined
 }
 
+// Repairs that mean the envelope itself was cut short.
+const truncationKinds: ReadonlyArray<TolerantJson.RepairKind> = [
+  "unexpected-end",
+  "unterminated-string",
+  "truncated-escape",
+  "truncation-marker"
+]
+
 /** A decoded body and the repairs its outer document needed (none for valid JSON). */
 export interface DecodedBody {
   readonly response: Response
@@ -332,7 +340,7 @@ export interface DecodedBody {
  * Decodes a raw 2xx body, reporting the repairs the outer document needed. The document is read with
  * `TolerantJson`, so a damaged envelope is repaired rather than refused; an empty body, an HTML page or text that
  * holds no JSON object becomes a `DecodeError` (reason `Empty`, `Html`, `NotJson` or `TooLarge`) with a bounded
- * excerpt; a JSON object of the wrong shape becomes reason `Schema`.
+ * excerpt; a document cut short is reason `Truncated`; a JSON object of the wrong shape becomes reason `Schema`.
  */
 export const decodeBodyWithRepairs = (text: string): Either.Either<DecodedBody, HologresError.DecodeError> => {
   const refused = refuseEarly(text)
@@ -348,7 +356,21 @@ export const decodeBodyWithRepairs = (text: string): Either.Either<DecodedBody, 
       })
     )
   }
-  const { repairs, value } = parsed.right
+  const { repairCounts, repairs, value } = parsed.right
+  // A cut-off envelope is not a quirk of the vendor's: the transfer broke. Mending it would invent a partial
+  // answer, so it is refused (and the client tries again).
+  const cutAt = truncationKinds.find((kind) => (repairCounts[kind] ?? 0) > 0)
+  if (cutAt !== undefined) {
+    const offset = repairs.find((repair) => repair.kind === cutAt)?.offset ?? text.length
+    return Either.left(
+      new HologresError.DecodeError({
+        reason: "Truncated",
+        message: `The body ends before its JSON document does (${cutAt} at offset ${offset} of ${text.length})`,
+        path: [],
+        excerpt: HologresError.excerpt(text.slice(Math.max(0, text.length - 120)))
+      })
+    )
+  }
   if (!isPlainObject(value)) {
     return Either.left(
       new HologresError.DecodeError({

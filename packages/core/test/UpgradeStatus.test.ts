@@ -117,6 +117,16 @@ describe("UpgradeStatus.decodeBody", () => {
     assert.isAtMost(error.excerpt.length, 201)
   })
 
+  it("refuses a body cut off mid-document rather than inventing the rest", () => {
+    const whole =
+      '{"RequestId":"r1","Data":[{"FromVersion":"1.3.23","ToVersion":"1.3.24","Status":"upgrading"}],"Success":true}'
+    for (const cut of [40, 75, whole.length - 1]) {
+      const error = refused(whole.slice(0, cut))
+      assert.strictEqual(error.reason, "Truncated", `cut at ${cut}`)
+      assert.match(error.message, /ends before/)
+    }
+  })
+
   it("refuses a JSON value that is not an object", () => {
     assert.strictEqual(refused("[1,2]").reason, "NotJson")
     assert.strictEqual(refused("42").reason, "NotJson")

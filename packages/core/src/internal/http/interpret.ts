@@ -74,7 +74,9 @@ export const interpret = (
     const decoded = UpgradeStatus.decodeBody(body)
     if (Either.isLeft(decoded)) {
       const { reason, message, path, excerpt } = decoded.left
-      return fail(new HologresError.DecodeError({ reason, message, path, excerpt, httpStatus: status }), false)
+      // An empty or cut-off 200 is a broken transfer, worth another attempt; a wrong shape will not change.
+      const retryable = reason === "Truncated" || reason === "Empty"
+      return fail(new HologresError.DecodeError({ reason, message, path, excerpt, httpStatus: status }), retryable)
     }
     const response = decoded.right
     if (response.Success !== false) return Either.right(response)
