@@ -65,7 +65,10 @@ export interface ParseOptions {
   readonly maxRepairs?: number
   /** Skip the `JSON.parse` attempt, for sources that are usually broken: saves the cost of the thrown error. */
   readonly assumeMalformed?: boolean
-  /** How integers past 2^53 come back: as `bigint` (default) or as their decimal digits. */
+  /**
+   * How integers past 2^53 come back: as `bigint` (default) or as their decimal digits. Integers of more than 4,096
+   * digits always come back as digits: converting them would cost more than linear time.
+   */
   readonly bigint?: "bigint" | "string"
 }
 

@@ -41,7 +41,7 @@ export const holdsUnsafeNumber = (value: unknown): boolean => {
  * call, a failed attempt costs about half as much. Engines without the property, or with frozen intrinsics, are
  * left alone.
  */
-const errorConstructor = Error as { stackTraceLimit?: number }
+const errorConstructor = Error as { stackTraceLimit?: number | undefined }
 const canSilenceTraces = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true
 
 /** `JSON.parse`, or `undefined` when the text is not valid JSON. The box tells a parsed `undefined` apart. */

@@ -68,14 +68,26 @@ export const memberAt = (text: string, i: number, end: number, unknown: boolean)
   return identKeyAt(text, i, end)
 }
 
-const literals = ["true", "false", "null", "True", "False", "None", "undefined", "NaN", "Infinity"]
+/** The literal words the parser knows, by their first letter. */
+const literalsByInitial: Readonly<Record<string, ReadonlyArray<string>>> = {
+  t: ["true"],
+  f: ["false"],
+  n: ["null"],
+  T: ["True"],
+  F: ["False"],
+  N: ["None", "NaN"],
+  u: ["undefined"],
+  I: ["Infinity"]
+}
 
 /** Length of the literal word (`true`, `None`, `NaN`, ...) at `i` when it stands alone, else 0. */
 export const literalAt = (text: string, i: number, end: number): number => {
-  for (const word of literals) {
-    if (text.startsWith(word, i)) {
-      const after = i + word.length
-      if (after >= end || !isIdentPart(text.charCodeAt(after))) return word.length
+  const candidates = literalsByInitial[text.charAt(i)]
+  if (candidates === undefined) return 0
+  for (const word of candidates) {
+    const after = i + word.length
+    if (after <= end && text.startsWith(word, i) && (after === end || !isIdentPart(text.charCodeAt(after)))) {
+      return word.length
     }
   }
   return 0

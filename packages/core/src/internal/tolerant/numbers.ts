@@ -9,6 +9,12 @@ import { readUnquotedString } from "./words.ts"
 /** Integers of up to 15 digits are exact in a double, so they are accumulated digit by digit without a slice. */
 const SAFE_DIGITS = 15
 
+/**
+ * Past this many digits an integer is kept as its digit string even when bigints are asked for: turning a string of
+ * n digits into a bigint costs more than linear time, and no identifier is that long.
+ */
+export const MAX_BIGINT_DIGITS = 4096
+
 /** Whether the character at `i` glues onto a number, making the token a bare word (`2024-10-18`, `0.0.1`, `12:20`). */
 const gluedAt = (text: string, i: number, end: number): boolean => {
   if (i >= end) return false
@@ -113,7 +119,7 @@ export const readNumber = (state: ParserState): void => {
   const value = Number(literal)
   if (integer && !Number.isSafeInteger(value)) {
     // Past 2^53 a double cannot hold every integer: keep all the digits.
-    state.emit(state.bigint === "bigint" ? BigInt(literal) : literal)
+    state.emit(state.bigint === "bigint" && intDigits <= MAX_BIGINT_DIGITS ? BigInt(literal) : literal)
     return
   }
   state.emit(value)

@@ -135,15 +135,15 @@ const onValue = (state: ParserState, c: number): void => {
     state.emit(readString(state, VALUE))
     return
   }
+  if (state.depth > 0 && (c === COLON || c === FULLWIDTH_COLON)) {
+    state.log.add(state.pos, "skipped-character")
+    state.pos++
+    return
+  }
   if (readLiteral(state)) return
   if (state.depth === 0) {
     // Prose where a document should be.
     state.failure = { reason: "no-value", offset: state.pos }
-    return
-  }
-  if (c === COLON || c === FULLWIDTH_COLON) {
-    state.log.add(state.pos, "skipped-character")
-    state.pos++
     return
   }
   // A literal cut short by the end of the text (`{"ok": tru`); the end itself is reported by `finish`.

@@ -45,8 +45,9 @@ export const readLiteral = (state: ParserState): boolean => {
 
 /** At the end of a cut text, a prefix of `true`, `false` or `null` is taken as that literal (the caller reports the cut). */
 export const readCutLiteral = (state: ParserState): boolean => {
+  if (state.end - state.pos > 4) return false
   const rest = state.text.slice(state.pos, state.end)
-  if (rest.length === 0 || rest.length > 4) return false
+  if (rest.length === 0) return false
   for (const [word, value] of [
     ["true", true],
     ["false", false],
