@@ -264,7 +264,7 @@ export const cases: ReadonlyArray<Case> = [
       })
   },
   {
-    name: "a truncated body is a decode error naming what was found",
+    name: "a truncated body is retried like a lost answer, then reported as a Truncated decode error",
     run: (context) =>
       withClient(context, {}, async (client) => {
         const error = await rejection(
@@ -272,7 +272,8 @@ export const cases: ReadonlyArray<Case> = [
           "truncated"
         )
         equal(error._tag, "HologresDecodeError", "tag")
-        ok(error.message.length > 0, "message")
+        equal(error.reason, "Truncated", "reason")
+        equal(requestsFor(context.emulator, instances.truncated).length, 3, "requests")
       })
   },
   {
