@@ -3,12 +3,11 @@
  * proxy environment variables honoured and credentials from the `CredentialChain`.
  */
 import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import type { HologresError } from "@holo-upgrade/core"
 import { HologresClient } from "@holo-upgrade/core"
 import { Effect, Layer } from "effect"
 import * as CredentialChain from "./CredentialChain.ts"
-import { ProxyRouter, proxySettings } from "./internal/proxy.ts"
+import { proxySettings } from "./internal/proxy.ts"
 
 /** How the transport is built. */
 export interface TransportOptions {
@@ -25,17 +24,14 @@ export interface Options extends HologresClient.Options, TransportOptions {
   readonly credentials?: CredentialChain.Options | undefined
 }
 
-/** An `HttpClient` over undici whose dispatcher applies the proxy variables; closed with the layer. */
+/**
+ * An `HttpClient` over undici whose dispatcher applies the proxy variables; closed with the layer. Undici is loaded
+ * when the layer is first built, not when this module is imported.
+ */
 export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(
-      Layer.scoped(
-        NodeHttpClient.Dispatcher,
-        Effect.acquireRelease(
-          Effect.sync(() => new ProxyRouter(proxySettings(options.env ?? process.env))),
-          (dispatcher) => Effect.promise(() => dispatcher.destroy())
-        )
-      )
+  Layer.unwrapEffect(
+    Effect.promise(() => import("./internal/dispatcher.ts")).pipe(
+      Effect.map((transport) => transport.layerUndici(proxySettings(options.env ?? process.env)))
     )
   )
 
