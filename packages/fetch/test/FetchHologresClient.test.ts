@@ -69,7 +69,7 @@ describe("FetchHologresClient", () => {
       endpoint: emulator.url,
       credentials,
       fetch: recorder.fetch,
-      retry: { maxAttempts: 2, attemptTimeoutMs: 200, baseDelayMs: 1, maxDelayMs: 1 }
+      retry: { maxAttempts: 2, attemptTimeoutMs: 500, baseDelayMs: 1, maxDelayMs: 1 }
     })
     try {
       const error = await client.getUpgradeStatus({ instanceId: "hgfetch-hang", regionId: "cn-hangzhou" }).then(
@@ -78,7 +78,10 @@ describe("FetchHologresClient", () => {
       )
       assert.strictEqual((error as { _tag?: string })._tag, "HologresRequestError")
       assert.strictEqual((error as { reason?: string }).reason, "Timeout")
-      assert.strictEqual(recorder.calls.length, 2)
+      assert.strictEqual((error as { attempts?: number }).attempts, 2)
+      // On a loaded machine an attempt can time out before its request is handed to fetch; every request that was
+      // handed over must have been aborted.
+      assert.isAtLeast(recorder.calls.length, 1)
       for (const call of recorder.calls) assert.isTrue(call.init?.signal?.aborted, "each attempt's request was aborted")
     } finally {
       await client.close()
