@@ -5,7 +5,7 @@
  * with an explicit stack: no input can make it recurse, throw, or take more than linear time.
  */
 import { Data, Either } from "effect"
-import { run } from "./internal/tolerant/pipeline.ts"
+import { type PipelineOptions, run } from "./internal/tolerant/pipeline.ts"
 import type * as Repairs from "./internal/tolerant/repairs.ts"
 
 /** What was wrong with the text at one place (and so what the parser did), e.g. `missing-comma`. */
@@ -72,24 +72,28 @@ export interface ParseOptions {
   readonly bigint?: "bigint" | "string"
 }
 
-const defaults = {
+const defaults: PipelineOptions = {
   maxLength: 64 * 1024 * 1024,
   maxDepth: 100_000,
-  maxRepairs: 100
+  maxRepairs: 100,
+  assumeMalformed: false,
+  bigint: "bigint"
 }
+
+const resolve = (options: ParseOptions): PipelineOptions => ({
+  maxLength: options.maxLength ?? defaults.maxLength,
+  maxDepth: Math.max(1, options.maxDepth ?? defaults.maxDepth),
+  maxRepairs: Math.max(0, options.maxRepairs ?? defaults.maxRepairs),
+  assumeMalformed: options.assumeMalformed ?? defaults.assumeMalformed,
+  bigint: options.bigint ?? defaults.bigint
+})
 
 /**
  * Parses text that should be JSON. Returns `Right` with the value and its repairs (none for valid JSON), or `Left`
  * with the reason when nothing could be recovered. Never throws.
  */
 export const parse = (text: string, options?: ParseOptions): Either.Either<Parsed, TolerantJsonError> => {
-  const result = run(String(text), {
-    maxLength: options?.maxLength ?? defaults.maxLength,
-    maxDepth: Math.max(1, options?.maxDepth ?? defaults.maxDepth),
-    maxRepairs: Math.max(0, options?.maxRepairs ?? defaults.maxRepairs),
-    assumeMalformed: options?.assumeMalformed ?? false,
-    bigint: options?.bigint ?? "bigint"
-  })
+  const result = run(typeof text === "string" ? text : String(text), options ? resolve(options) : defaults)
   const clean = result.log.total === 0
   const repairs = clean ? noRepairs : result.log.sorted()
   if (!result.ok) {

@@ -106,11 +106,13 @@ const parseLayer = (
   return tolerant(text, framing.start, framing.end, options, log)
 }
 
+/** The log of a parse that needed no repair: shared, and never written to. */
+const noRepairs = new RepairLog(0)
+
 /** Parses `input` as tolerantly as the options allow. */
 export const run = (input: string, options: PipelineOptions): PipelineResult => {
-  const log = new RepairLog(options.maxRepairs)
   if (input.length > options.maxLength) {
-    return { ok: false, reason: "input-too-large", offset: options.maxLength, log }
+    return { ok: false, reason: "input-too-large", offset: options.maxLength, log: noRepairs }
   }
   let strictFailed = false
   if (!options.assumeMalformed && input.charCodeAt(0) !== BOM) {
@@ -118,9 +120,10 @@ export const run = (input: string, options: PipelineOptions): PipelineResult => 
     const parsed = parseStrict(input)
     if (parsed === undefined) strictFailed = true
     else if (typeof parsed.value !== "string" && !holdsUnsafeNumber(parsed.value)) {
-      return { ok: true, value: parsed.value, log }
+      return { ok: true, value: parsed.value, log: noRepairs }
     }
   }
+  const log = new RepairLog(options.maxRepairs)
   let text = input
   // Offsets in the current layer's text go back to the input through these maps, innermost first.
   const maps: Array<OffsetMap> = []
