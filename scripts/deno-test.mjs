@@ -20,10 +20,8 @@ const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" }
 if (!process.stdout.isTTY) env.NO_COLOR = "1"
 
 // Variables the Deno test processes may read. The tests pass the emulator's address and keys in code, and the
-// least-privilege test grants credential variables only to the programs it starts, so this list should be empty.
-// TODO: core's HologresClient imports the `@effect/platform` index, which loads msgpackr, which reads this variable at
-// import time; once core imports `@effect/platform/HttpClient` and `/HttpClientRequest` directly, drop it.
-const allowedEnv = ["MSGPACKR_NATIVE_ACCELERATION_DISABLED"]
+// least-privilege test grants credential variables only to the programs it starts, so this list is empty.
+const allowedEnv = []
 
 const fail = (message) => {
   process.stderr.write(`${message}\n`)

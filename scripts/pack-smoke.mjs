@@ -155,12 +155,8 @@ try {
 
   reports.push(await check("Node: import", () => runAsync(process.execPath, ["esm.mjs", target], inProject)))
   reports.push(await check("Node: require", () => runAsync(process.execPath, ["require.cjs", target], inProject)))
-  // TODO: drop the msgpackr grant once core stops importing the `@effect/platform` index (msgpackr reads it on load).
   const denoArgs = ["run", "--no-prompt", "--node-modules-dir=manual", "--allow-net=127.0.0.1"]
-  const denoEnv = "--allow-env=MSGPACKR_NATIVE_ACCELERATION_DISABLED"
-  reports.push(
-    await check("Deno: import", () => runAsync(bin("deno"), [...denoArgs, denoEnv, "esm.mjs", target], inProject))
-  )
+  reports.push(await check("Deno: import", () => runAsync(bin("deno"), [...denoArgs, "esm.mjs", target], inProject)))
   if (existsSync(bin("bun"))) {
     reports.push(await check("Bun: import", () => runAsync(bin("bun"), ["esm.mjs", target], inProject)))
     reports.push(await check("Bun: require", () => runAsync(bin("bun"), ["require.cjs", target], inProject)))

@@ -3,8 +3,11 @@
  * retries what is transient, bounds time and memory, and maps every failure to a `HologresError`.
  */
 
-import type { HttpClientError } from "@effect/platform"
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+// Submodule imports: the package index also loads msgpackr, which reads the environment as soon as it is imported
+// (a permission prompt under Deno's least-privilege flags).
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Config, Context, Duration, Effect, Either, Layer, Ref, Schedule } from "effect"
 import * as Credentials from "./Credentials.ts"
 import * as HologresError from "./HologresError.ts"

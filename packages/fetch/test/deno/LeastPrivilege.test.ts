@@ -12,10 +12,8 @@ import { equal, matches } from "../contract/assert.ts"
 const example = new URL("../../examples/deno-status.ts", import.meta.url).pathname
 const credentialVariables = FetchCredentials.variablesOf()
 
-// TODO: core's HologresClient imports the `@effect/platform` index, which loads msgpackr, which reads this variable
-// at import time; once core imports `@effect/platform/HttpClient` and `/HttpClientRequest` directly, this list is
-// empty and the programs below run with no `--allow-env` at all.
-const importTimeVariables = ["MSGPACKR_NATIVE_ACCELERATION_DISABLED"]
+// Variables read merely by importing the library: none, so the programs below need no `--allow-env` of their own.
+const importTimeVariables: ReadonlyArray<string> = []
 
 const allowEnv = (names: ReadonlyArray<string>) => (names.length === 0 ? [] : [`--allow-env=${names.join(",")}`])
 

@@ -1,7 +1,8 @@
 /**
  * Reading a response body with a size cap enforced while it streams, so a huge or endless body never sits in memory.
  */
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Stream } from "effect"
 import * as HologresError from "../../HologresError.ts"
 
