@@ -15,7 +15,8 @@ export const kinds = [
   "slow",
   "hang",
   "reset",
-  "huge-body"
+  "huge-body",
+  "forbidden"
 ] as const
 
 /** A kind of fault. */
@@ -26,6 +27,7 @@ export type Kind = (typeof kinds)[number]
  * `start` (default 1) to `start + count - 1` (default: every later one), each with `probability` (default 1).
  * `status` picks the 5xx of `server-error` (default 503), `delayMs` the wait of `slow` (default 10 s), `bytes` the
  * size of `huge-body` (default 20 MiB), `retryAfterMs` the `x-acs-retry-after` of `throttle` (default 1000).
+ * `forbidden` answers 403 `Forbidden.RAM`, as the gateway does when the caller's RAM policy lacks the action.
  */
 export const Spec = Schema.Struct({
   kind: Schema.Literal(...kinds),

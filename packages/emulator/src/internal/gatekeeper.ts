@@ -27,6 +27,8 @@ export interface Rejection {
   readonly status: number
   readonly code: string
   readonly message: string
+  /** RAM denials also say which action and principal were refused. */
+  readonly accessDeniedDetail?: Readonly<Record<string, string>>
 }
 
 /** What the checks concluded, with whatever they learnt about the caller on the way. */

@@ -247,6 +247,22 @@ export const listen = (config: Config): Promise<Running> => {
       case "huge-body":
         record(200, undefined, fault.kind)
         return streamHuge(response, ok, answer(), fault.bytes ?? 20 * 1024 * 1024)
+      case "forbidden":
+        return reject(
+          {
+            status: 403,
+            code: "Forbidden.RAM",
+            message: `User not authorized to operate on the specified resource, or this API does not support RAM.`,
+            accessDeniedDetail: {
+              AuthAction: "hologram:GetUpgradeStatus",
+              AuthPrincipalDisplayName: outcome.accessKeyId ?? "",
+              PolicyType: "AccountLevelIdentityBasedPolicy",
+              NoPermissionType: "ImplicitDeny"
+            }
+          },
+          {},
+          fault.kind
+        )
     }
   }
 

@@ -242,13 +242,15 @@ export const gatewayErrorBody = (error: {
   readonly hostId: string
   readonly code: string
   readonly message: string
+  readonly accessDeniedDetail?: Readonly<Record<string, string>> | undefined
 }): string =>
   JSON.stringify({
     RequestId: error.requestId,
     HostId: error.hostId,
     Code: error.code,
     Message: error.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=hologram&requestId=${error.requestId}`
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=hologram&requestId=${error.requestId}`,
+    ...(error.accessDeniedDetail === undefined ? {} : { AccessDeniedDetail: error.accessDeniedDetail })
   })
 
 /** The HTML page a reverse proxy answers with when the service behind it is down. */

@@ -81,7 +81,8 @@ export const specs: ReadonlyArray<Scenario.InstanceSpec> = [
   { id: instances.hang, scenario: "hot-upgrade", faults: [{ kind: "hang" }] },
   { id: instances.reset, scenario: "hot-upgrade", faults: [{ kind: "reset" }] },
   { id: instances.huge, scenario: "hot-upgrade", faults: [{ kind: "huge-body", bytes: 1024 * 1024 }] },
-  { id: instances.truncated, scenario: "hot-upgrade", faults: [{ kind: "truncated-body" }] }
+  { id: instances.truncated, scenario: "hot-upgrade", faults: [{ kind: "truncated-body" }] },
+  { id: instances.forbidden, scenario: "hot-upgrade", faults: [{ kind: "forbidden" }] }
 ]
 
 /** Options for the emulator the runners start. */
@@ -233,9 +234,6 @@ export const cases: ReadonlyArray<Case> = [
   },
   {
     name: "a 403 permission denial is final: one attempt, reason Permission",
-    // TODO: the emulator has no way to answer 403 (for example a key without RAM permission answering Forbidden.RAM
-    // with AccessDeniedDetail); this instance gets such a spec once it does.
-    skip: "the emulator cannot answer HTTP 403 yet",
     run: (context) =>
       withClient(context, {}, async (client) => {
         const error = await rejection(client.getUpgradeStatus({ instanceId: instances.forbidden, regionId }), "403")
