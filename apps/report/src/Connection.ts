@@ -1,0 +1,141 @@
+/**
+ * How a command that calls the API connects: the `--region`, `--endpoint`, `--profile` and `--debug` flags, checked
+ * before anything is sent, the credential chain, and the signed, retrying client over the Node adapter. Every live
+ * command (`status`, `watch`, `demo`) builds its client here, so they resolve credentials and regions alike.
+ */
+import { Options } from "@effect/cli"
+import { Credentials, HologresClient, HologresError } from "@holo-upgrade/core"
+import { CredentialChain, NodeHologresClient } from "@holo-upgrade/node"
+import { Effect, Layer, Option } from "effect"
+import * as ExitCode from "./ExitCode.ts"
+import * as Output from "./Output.ts"
+
+/** `--region` (`-r`). */
+export const region = Options.text("region").pipe(
+  Options.withAlias("r"),
+  Options.optional,
+  Options.withDescription("Region id (cn-hangzhou); default ALIBABA_CLOUD_REGION_ID or the profile's region_id")
+)
+
+/** `--endpoint URL`. */
+export const endpoint = Options.text("endpoint").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Endpoint URL instead of https://hologram.{regionId}.aliyuncs.com (an emulator, a proxy, a VPC endpoint)"
+  )
+)
+
+/** `--profile NAME`. */
+export const profile = Options.text("profile").pipe(
+  Options.optional,
+  Options.withDescription("Profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials; skips environment keys")
+)
+
+/** `--debug`. */
+export const debug = Options.boolean("debug").pipe(
+  Options.withDescription("Show on stderr where credentials came from and every attempt (never a secret)")
+)
+
+/** The connection flags, to spread into a command's options. */
+export const options = { region, endpoint, profile, debug } as const
+
+/** What the connection flags parse to, plus credentials a command may supply itself (the demo's key pair). */
+export interface Settings {
+  readonly region: Option.Option<string>
+  readonly endpoint: Option.Option<string>
+  readonly profile: Option.Option<string>
+  readonly debug: boolean
+  /** Credentials given in code; they win over every other source. */
+  readonly explicit?: CredentialChain.Explicit | undefined
+  /** Where the credential chain and the proxy settings are read; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
+}
+
+/** A client ready to use, and the region its calls go to. */
+export interface Connection {
+  readonly regionId: string
+  readonly layer: Layer.Layer<HologresClient.HologresClient, HologresError.ConfigError>
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+
+/** One `--debug` line for an attempt. */
+export const describeAttempt = (event: HologresClient.AttemptEvent): string => {
+  const status = event.status === undefined ? "no answer" : `HTTP ${event.status}`
+  const id = event.requestId === undefined ? "" : ` request id ${event.requestId}`
+  const next =
+    event.outcome === "retry"
+      ? `; retrying in ${seconds(event.delayMs ?? 0)}`
+      : event.outcome === "final"
+        ? "; giving up"
+        : ""
+  const why = event.error === undefined ? "" : ` (${event.error})`
+  return `holo-upgrade: debug: attempt ${event.attempt} ${event.method} ${event.url} -> ${status}${id}${why}${next}`
+}
+
+const missingRegion = () =>
+  new HologresError.ConfigError({
+    reason: "MissingRegion",
+    message: "No region: pass --region, set ALIBABA_CLOUD_REGION_ID, or give the profile a region_id"
+  })
+
+/**
+ * Refuses what would never be sent, before credentials are touched: a malformed instance id or `--region` is a
+ * usage error (exit 2), not an API failure.
+ */
+export const checkTargets = (
+  instanceIds: ReadonlyArray<string>,
+  settings: Pick<Settings, "region">
+): Effect.Effect<void, ExitCode.UsageError> =>
+  Effect.gen(function* () {
+    const regionFlag = Option.getOrUndefined(settings.region)
+    for (const instanceId of instanceIds) {
+      const refused = HologresClient.validateInput({ instanceId, regionId: regionFlag ?? "cn-hangzhou" })
+      if (refused !== undefined) return yield* new ExitCode.UsageError({ message: refused.message })
+    }
+    if (regionFlag !== undefined && !HologresClient.regionPattern.test(regionFlag)) {
+      return yield* new ExitCode.UsageError({
+        message: `--region ${JSON.stringify(regionFlag)} is not a region id (cn-hangzhou)`
+      })
+    }
+  })
+
+/**
+ * Checks the targets, resolves credentials and region (saying on stderr what was found when `debug` is set, and any
+ * warning of the chain), and describes the client. The client itself is built when its layer is provided, so a
+ * command provides it once around all of its calls and they share connections.
+ */
+export const connect = (
+  instanceIds: ReadonlyArray<string>,
+  settings: Settings
+): Effect.Effect<Connection, ExitCode.UsageError | HologresError.ConfigError> =>
+  Effect.gen(function* () {
+    yield* checkTargets(instanceIds, settings)
+    const chain = yield* CredentialChain.resolve({
+      profile: Option.getOrUndefined(settings.profile),
+      explicit: settings.explicit,
+      env: settings.env
+    })
+    const credentials = chain.credentials
+    for (const warning of credentials.warnings) yield* Output.diagnose(`holo-upgrade: warning: ${warning}`)
+    const regionId = Option.getOrUndefined(settings.region) ?? chain.regionId
+    if (regionId === undefined) return yield* missingRegion()
+    if (settings.debug) {
+      yield* Output.diagnose(`holo-upgrade: debug: credentials from ${credentials.source}`)
+      const from = Option.isSome(settings.region) ? "--region" : chain.regionSource
+      yield* Output.diagnose(`holo-upgrade: debug: region ${regionId} from ${from}`)
+    }
+
+    const layer = HologresClient.layer({
+      endpoint: Option.getOrUndefined(settings.endpoint),
+      onAttempt: settings.debug ? (event) => Output.diagnose(describeAttempt(event)) : undefined
+    }).pipe(
+      Layer.provide(
+        Layer.merge(
+          NodeHologresClient.layerHttpClient({ env: settings.env }),
+          Layer.succeed(Credentials.Credentials, credentials)
+        )
+      )
+    )
+    return { regionId, layer }
+  })
