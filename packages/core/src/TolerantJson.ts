@@ -102,7 +102,7 @@ export const parse = (text: string, options?: ParseOptions): Either.Either<Parse
   return Either.right({
     value: result.value,
     repairs,
-    repairCounts: clean ? noCounts : result.log.counts,
+    repairCounts: clean ? noCounts : result.log.counts(),
     repairTotal: result.log.total
   })
 }

@@ -107,23 +107,33 @@ export const defaultSeverity: Readonly<Record<RepairKind, Severity>> = {
 /** Every repair kind, in the order of the table above. */
 export const repairKinds = Object.keys(defaultSeverity) as ReadonlyArray<RepairKind>
 
+const severities: ReadonlyArray<Severity> = ["syntax", "structure", "guess", "loss"]
+
+// Tallies are kept in arrays indexed by kind and severity: a repair-heavy text records millions of repairs, and a
+// Map lookup plus array increments cost less than updating objects keyed by a varying string.
+const kindIndex = new Map<RepairKind, number>(repairKinds.map((kind, index) => [kind, index]))
+const severityIndex = new Map<Severity, number>(severities.map((severity, index) => [severity, index]))
+const defaultSeverityIndex = repairKinds.map((kind) => severityIndex.get(defaultSeverity[kind])!)
+
 /**
  * Records repairs: keeps the first `cap` in full and counts every one by kind, so a document with thousands of
  * damaged places costs a bounded amount of memory.
  */
 export class RepairLog {
   readonly kept: Array<Repair> = []
-  readonly counts: Partial<Record<RepairKind, number>> = {}
-  readonly bySeverity: Record<Severity, number> = { syntax: 0, structure: 0, guess: 0, loss: 0 }
+  private readonly byKind: Array<number> = repairKinds.map(() => 0)
+  private readonly bySeverity: Array<number> = [0, 0, 0, 0]
   total = 0
 
   constructor(readonly cap: number) {}
 
-  add(offset: number, kind: RepairKind, severity: Severity = defaultSeverity[kind]): void {
+  add(offset: number, kind: RepairKind, severity?: Severity): void {
+    const index = kindIndex.get(kind)!
+    const severityAt = severity === undefined ? defaultSeverityIndex[index]! : severityIndex.get(severity)!
     this.total++
-    this.counts[kind] = (this.counts[kind] ?? 0) + 1
-    this.bySeverity[severity]++
-    if (this.kept.length < this.cap) this.kept.push({ offset, kind, severity })
+    this.byKind[index]!++
+    this.bySeverity[severityAt]!++
+    if (this.kept.length < this.cap) this.kept.push({ offset, kind, severity: severities[severityAt]! })
   }
 
   /** Adds the repairs of an inner document, whose offsets `translate` maps back into this log's text. */
@@ -132,12 +142,8 @@ export class RepairLog {
       if (this.kept.length >= this.cap) break
       this.kept.push({ offset: translate(repair.offset), kind: repair.kind, severity: repair.severity })
     }
-    for (const kind of Object.keys(inner.counts) as Array<RepairKind>) {
-      this.counts[kind] = (this.counts[kind] ?? 0) + (inner.counts[kind] ?? 0)
-    }
-    for (const severity of Object.keys(inner.bySeverity) as Array<Severity>) {
-      this.bySeverity[severity] += inner.bySeverity[severity]
-    }
+    for (let k = 0; k < this.byKind.length; k++) this.byKind[k]! += inner.byKind[k]!
+    for (let k = 0; k < this.bySeverity.length; k++) this.bySeverity[k]! += inner.bySeverity[k]!
     this.total += inner.total
   }
 
@@ -150,7 +156,16 @@ export class RepairLog {
 
   /** True when at least one repair of this severity was made. */
   has(severity: Severity): boolean {
-    return this.bySeverity[severity] > 0
+    return this.bySeverity[severityIndex.get(severity)!]! > 0
+  }
+
+  /** How many repairs of each kind were made (kinds that did not occur are left out). */
+  counts(): Partial<Record<RepairKind, number>> {
+    const counts: Partial<Record<RepairKind, number>> = {}
+    repairKinds.forEach((kind, index) => {
+      if (this.byKind[index]! > 0) counts[kind] = this.byKind[index]!
+    })
+    return counts
   }
 
   /** The kept repairs in offset order (the parser records them almost in order; a stable sort fixes the rest). */
