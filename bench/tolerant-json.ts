@@ -147,6 +147,30 @@ const addRow = (
   rows.push({ case: name, ours_ms: times[0], alt, alt_ms: times[1], ratio, target: targetText, met: ratio <= target })
 }
 
+// The small malformed example first: the 1 MB rows leave a large heap behind, whose collection would land on it.
+const repaired = (text: string) => JSON.parse(jsonrepair(text))
+addRow(
+  "vendor example (1.3 KB malformed)",
+  "jsonrepair + JSON.parse",
+  compare(
+    () => TolerantJson.parse(details),
+    () => repaired(details),
+    41
+  ),
+  1 / 1.5,
+  "<= 0.667 (>= 1.5x faster)"
+)
+addRow(
+  "vendor example, assumeMalformed",
+  "jsonrepair + JSON.parse",
+  compare(
+    () => TolerantJson.parse(details, { assumeMalformed: true }),
+    () => repaired(details),
+    41
+  ),
+  1 / 1.5,
+  "<= 0.667 (>= 1.5x faster)"
+)
 for (const [name, size] of [
   ["valid ~1 KB", KB],
   ["valid ~1 MB", MB]
@@ -166,29 +190,6 @@ for (const [name, size] of [
   )
 }
 
-const repaired = (text: string) => JSON.parse(jsonrepair(text))
-addRow(
-  "vendor example (1.3 KB malformed)",
-  "jsonrepair + JSON.parse",
-  compare(
-    () => TolerantJson.parse(details),
-    () => repaired(details),
-    15
-  ),
-  1 / 1.5,
-  "<= 0.667 (>= 1.5x faster)"
-)
-addRow(
-  "vendor example, assumeMalformed",
-  "jsonrepair + JSON.parse",
-  compare(
-    () => TolerantJson.parse(details, { assumeMalformed: true }),
-    () => repaired(details),
-    15
-  ),
-  1 / 1.5,
-  "<= 0.667 (>= 1.5x faster)"
-)
 const vendorStyle = vendorStyleOfSize(MB)
 addRow(
   `vendor-style malformed ~1 MB (${must(vendorStyle).repairTotal} repairs)`,
