@@ -5,7 +5,8 @@
 import { type Assessment, type HologresError, JsonWriter, UpgradeDetails, UpgradeStatus } from "@holo-upgrade/core"
 import type { InstanceReport, RecordReport } from "../Report.ts"
 
-type Json = null | boolean | number | bigint | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
+/** A JSON value as the writers take it: bigints stay exact. */
+export type Json = null | boolean | number | bigint | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 
 const orNull = <A>(value: A | undefined): A | null => (value === undefined ? null : value)
 
@@ -57,7 +58,8 @@ const record = (entry: RecordReport): Json => {
 const error = (value: HologresError.HologresError | undefined): Json =>
   value === undefined ? null : { tag: value._tag, reason: value.reason, message: value.message }
 
-const report = (entry: InstanceReport): Json => ({
+/** One report as a value: the members of `reports` in the document, and each line of `ndjson`. */
+export const toReport = (entry: InstanceReport): Json => ({
   instanceId: orNull(entry.instanceId),
   regionId: orNull(entry.regionId),
   requestId: orNull(entry.requestId),
@@ -74,7 +76,7 @@ const report = (entry: InstanceReport): Json => ({
 
 /** The document as a value, before it is written. */
 export const toDocument = (reports: ReadonlyArray<InstanceReport>): Json => ({
-  reports: reports.map(report),
+  reports: reports.map(toReport),
   assumptions: {
     estimatedUpgradeTimeUnit: "seconds",
     zoneOfTimesWithoutZone: `UTC${UpgradeStatus.assumedZone}`

@@ -1,5 +1,6 @@
-/** Small text helpers the table and Markdown renderers share: times, durations, verdict labels. */
+/** Small text helpers the renderers share: times, durations, verdict labels, and how findings and verdicts rank. */
 import type { Assessment, UpgradeStatus } from "@holo-upgrade/core"
+import type { InstanceReport, RecordReport } from "../Report.ts"
 
 /** A time as an operator reads it: UTC to the second, the assumed zone named when one was applied. */
 export const time = (timestamp: UpgradeStatus.Timestamp | undefined): string => {
@@ -42,4 +43,51 @@ export const columns = (rows: ReadonlyArray<ReadonlyArray<string>>, indent = "  
     (row) =>
       indent + row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]!))).join("  ")
   )
+}
+
+const severityRank = { critical: 0, warning: 1, info: 2 } as const
+
+/** Every finding of a report, about the answer and about its latest record, most severe first. */
+export const allFindings = (report: InstanceReport): Array<Assessment.Finding> =>
+  [...report.findings, ...(report.records[0]?.assessment.findings ?? [])].sort(
+    (a, b) => severityRank[a.severity] - severityRank[b.severity]
+  )
+
+/** The one sentence that explains a verdict: the most severe finding, when there is one. */
+export const headline = (report: InstanceReport): string | undefined => allFindings(report)[0]?.message
+
+/** How urgently each verdict needs a person, most urgent first; summaries list instances in this order. */
+export const attentionOrder: ReadonlyArray<Assessment.State> = [
+  "failed",
+  "rolled-back",
+  "unknown",
+  "upgrading",
+  "preparing",
+  "succeeded",
+  "no-record"
+]
+
+/** Reports ordered by `attentionOrder`, keeping their given order within a verdict; each keeps its input index. */
+export const byAttention = (
+  reports: ReadonlyArray<InstanceReport>
+): Array<{ readonly report: InstanceReport; readonly index: number }> =>
+  reports
+    .map((report, index) => ({ report, index }))
+    .sort(
+      (a, b) => attentionOrder.indexOf(a.report.state) - attentionOrder.indexOf(b.report.state) || a.index - b.index
+    )
+
+/** How many reports have each verdict, in `attentionOrder`, leaving out verdicts no report has. */
+export const verdictCounts = (
+  reports: ReadonlyArray<InstanceReport>
+): Array<{ readonly state: Assessment.State; readonly count: number }> =>
+  attentionOrder
+    .map((state) => ({ state, count: reports.filter((report) => report.state === state).length }))
+    .filter((entry) => entry.count > 0)
+
+/** The step a record is at: the running one, else the last one reported, with its status. */
+export const currentStep = (entry: RecordReport | undefined): string => {
+  const timeline = entry?.assessment.timeline ?? []
+  const step = timeline.find((candidate) => candidate.phase === "running") ?? timeline[timeline.length - 1]
+  return step === undefined ? "—" : `${step.step} ${step.status ?? step.phase}`
 }
