@@ -41,7 +41,11 @@ export const verdict = (report: InstanceReport): Markup => {
   const latest = report.records[0]
   const details = latest?.decoded.details
   const sub = [
-    latest === undefined ? "no upgrade record" : versions(latest.record),
+    report.error !== undefined
+      ? "the call failed"
+      : latest === undefined
+        ? "no upgrade record"
+        : versions(latest.record),
     latest?.record.Status === undefined ? undefined : `record status ${latest.record.Status}`,
     details?.UpgradePhase === undefined ? undefined : `phase ${details.UpgradePhase}`,
     details?.StatusCode === undefined ? undefined : `StatusCode ${details.StatusCode}`
@@ -85,7 +89,15 @@ export const errorBox = (report: InstanceReport): Markup | undefined =>
           h("strong", {}, report.error._tag),
           ` (${report.error.reason}): `,
           report.error.message
-        )
+        ),
+        (report.errorCode !== undefined || report.errorMessage !== undefined) &&
+          h(
+            "p",
+            { class: "note" },
+            "The API said: ",
+            h("code", {}, report.errorCode ?? "—"),
+            report.errorMessage === undefined ? undefined : ` ${report.errorMessage}`
+          )
       )
 
 /** Every finding, most severe first. */
