@@ -251,25 +251,45 @@ export const make = (
         attemptBody
       )
 
-      const retried = Effect.retry(
-        attemptOnce,
-        RetryPolicy.schedule<AttemptFailure>(policy, startedAt).pipe(
-          Schedule.tapOutput((step) =>
-            observe(
-              event({
-                attempt: step.attempt,
-                outcome: step.delayMs === undefined ? "final" : "retry",
-                status: step.failure.status,
-                requestId: step.failure.requestId,
-                delayMs: step.delayMs,
-                error: step.failure.error.message
-              })
-            )
+      const schedule = RetryPolicy.schedule<AttemptFailure>(policy, startedAt).pipe(
+        Schedule.tapOutput((step) =>
+          observe(
+            event({
+              attempt: step.attempt,
+              outcome: step.delayMs === undefined ? "final" : "retry",
+              status: step.failure.status,
+              requestId: step.failure.requestId,
+              delayMs: step.delayMs,
+              error: step.failure.error.message
+            })
           )
         )
       )
 
-      const outcome = yield* Effect.either(Effect.timeout(retried, Duration.millis(policy.deadlineMs)))
+      // Most calls succeed at the first attempt, so the retry schedule and the deadline race (each a fiber and a
+      // timer, a large share of a call's CPU time) start only after a failure. That failure is replayed into the
+      // schedule first, so the schedule judges exactly the attempts it would have judged from the start.
+      const retryAfter = (first: AttemptFailure) => {
+        let pending: AttemptFailure | undefined = first
+        const replayed = Effect.suspend(() => {
+          if (pending === undefined) return attemptOnce
+          const failure = pending
+          pending = undefined
+          return Effect.fail(failure)
+        })
+        return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.timeout(Effect.retry(replayed, schedule), Duration.millis(policy.deadlineMs - (now - startedAt)))
+        )
+      }
+      // The first attempt is already bounded by its own timeout, unless that is longer than the deadline.
+      const firstAttempt =
+        policy.attemptTimeoutMs <= policy.deadlineMs
+          ? attemptOnce
+          : Effect.timeout(attemptOnce, Duration.millis(policy.deadlineMs))
+
+      const outcome = yield* Effect.either(
+        Effect.catchIf(firstAttempt, (error) => error._tag === "HologresAttemptFailure", retryAfter)
+      )
       if (Either.isRight(outcome)) return outcome.right
       const elapsedMs = (yield* Clock.currentTimeMillis) - startedAt
       const made = yield* Ref.get(attempts)
