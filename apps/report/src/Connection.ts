@@ -1,7 +1,8 @@
 /**
- * How a command that calls the API connects: the `--region`, `--endpoint`, `--profile` and `--debug` flags, checked
- * before anything is sent, the credential chain, and the signed, retrying client over the Node adapter. Every live
- * command (`status`, `watch`, `demo`) builds its client here, so they resolve credentials and regions alike.
+ * How a command that calls the API connects: the `--region`, `--endpoint` and `--profile` flags (with the global `-v`
+ * and `--debug`, see `Terminal`), checked before anything is sent, the credential chain, and the signed, retrying
+ * client over the Node adapter. `watch` and `demo` connect here; `status` takes the same flags but builds its own
+ * client (`Status.clientLayer`), since a fleet may span regions and runs under a shared rate limit.
  */
 import { Options } from "@effect/cli"
 import { Credentials, HologresClient, HologresError } from "@holo-upgrade/core"
@@ -9,6 +10,7 @@ import { CredentialChain, NodeHologresClient } from "@holo-upgrade/node"
 import { Effect, Layer, Option } from "effect"
 import * as ExitCode from "./ExitCode.ts"
 import * as Output from "./Output.ts"
+import * as Terminal from "./Terminal.ts"
 
 /** `--region` (`-r`). */
 export const region = Options.text("region").pipe(
@@ -31,20 +33,16 @@ export const profile = Options.text("profile").pipe(
   Options.withDescription("Profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials; skips environment keys")
 )
 
-/** `--debug`. */
-export const debug = Options.boolean("debug").pipe(
-  Options.withDescription("Show on stderr where credentials came from and every attempt (never a secret)")
-)
-
-/** The connection flags, to spread into a command's options. */
-export const options = { region, endpoint, profile, debug } as const
+/** The connection flags, to spread into a command's options. `--debug` is global: `Terminal` reads it. */
+export const options = { region, endpoint, profile } as const
 
 /** What the connection flags parse to, plus credentials a command may supply itself (the demo's key pair). */
 export interface Settings {
   readonly region: Option.Option<string>
   readonly endpoint: Option.Option<string>
   readonly profile: Option.Option<string>
-  readonly debug: boolean
+  /** Debug output even without the global `--debug` flag. */
+  readonly debug?: boolean | undefined
   /** Credentials given in code; they win over every other source. */
   readonly explicit?: CredentialChain.Explicit | undefined
   /** Where the credential chain and the proxy settings are read; default `process.env`. */
@@ -101,7 +99,7 @@ export const checkTargets = (
   })
 
 /**
- * Checks the targets, resolves credentials and region (saying on stderr what was found when `debug` is set, and any
+ * Checks the targets, resolves credentials and region (saying on stderr what was found with `-v` or `--debug`, and any
  * warning of the chain), and describes the client. The client itself is built when its layer is provided, so a
  * command provides it once around all of its calls and they share connections.
  */
@@ -117,18 +115,18 @@ export const connect = (
       env: settings.env
     })
     const credentials = chain.credentials
-    for (const warning of credentials.warnings) yield* Output.diagnose(`holo-upgrade: warning: ${warning}`)
+    for (const warning of credentials.warnings) yield* Terminal.warn(warning)
     const regionId = Option.getOrUndefined(settings.region) ?? chain.regionId
     if (regionId === undefined) return yield* missingRegion()
-    if (settings.debug) {
-      yield* Output.diagnose(`holo-upgrade: debug: credentials from ${credentials.source}`)
-      const from = Option.isSome(settings.region) ? "--region" : chain.regionSource
-      yield* Output.diagnose(`holo-upgrade: debug: region ${regionId} from ${from}`)
-    }
+    const debug = settings.debug === true || (yield* Terminal.isDebug)
+    // Said with -v as well as --debug.
+    const say = debug ? (message: string) => Output.diagnose(`holo-upgrade: ${message}`) : Terminal.info
+    yield* say(`credentials from ${credentials.source}`)
+    yield* say(`region ${regionId} from ${Option.isSome(settings.region) ? "--region" : chain.regionSource}`)
 
     const layer = HologresClient.layer({
       endpoint: Option.getOrUndefined(settings.endpoint),
-      onAttempt: settings.debug ? (event) => Output.diagnose(describeAttempt(event)) : undefined
+      onAttempt: debug ? (event) => Output.diagnose(describeAttempt(event)) : undefined
     }).pipe(
       Layer.provide(
         Layer.merge(

@@ -24,6 +24,24 @@ export const internal = 70
 /** Interrupted (Ctrl-C, SIGTERM). */
 export const interrupted = 130
 
+/**
+ * Every code with its meaning, in order: the one table `--help` and the README show. A test keeps the README's copy
+ * equal to this one.
+ */
+export const table: ReadonlyArray<readonly [code: number, meaning: string]> = [
+  [ok, "nothing critical: no upgrade failed or was rolled back, every answer was read"],
+  [upgradeFailed, "an upgrade failed or was rolled back (verdict failed or rolled-back)"],
+  [usage, "usage error: a bad flag or argument, an input file that cannot be read"],
+  [configuration, "configuration or credentials missing or wrong"],
+  [
+    api,
+    "the API answered with an error or could not be reached, or its answer is undecodable (empty, HTML, not JSON, wrong shape, Success: false)"
+  ],
+  [watchTimeout, "watch gave up before the upgrade ended (--timeout)"],
+  [internal, "an internal error (a bug); the cause is on stderr"],
+  [interrupted, "interrupted (Ctrl-C, SIGTERM); the last known state is on stderr"]
+]
+
 /** A wrong invocation found after parsing (a file that cannot be read, an argument that makes no sense). */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
@@ -36,17 +54,47 @@ export class CommandExit extends Data.TaggedError("CommandExit")<{
   readonly message?: string
 }> {}
 
-/**
- * The code for a set of reports. An upgrade known to have failed outranks a call that could not be made or read: the
- * known failure is the news, and every error is on stderr regardless.
- */
-export const ofReports = (reports: ReadonlyArray<InstanceReport>): number => {
-  if (reports.some((report) => Assessment.isFailure(report.state))) return upgradeFailed
-  if (reports.some((report) => callFailed(report))) {
-    const configOnly = reports.every((report) => !callFailed(report) || report.error?._tag === "HologresConfigError")
-    return configOnly ? configuration : api
+/** What one report contributes to the exit code. */
+export interface Outcomes {
+  /** Upgrades known to have failed or been rolled back. */
+  readonly upgradesFailed: number
+  /** Calls that failed (an error, `Success: false`, a non-2xx `HttpStatusCode`). */
+  readonly callsFailed: number
+  /** Of those, the ones that failed for configuration or credentials. */
+  readonly configFailures: number
+}
+
+/** The outcomes of one report. */
+export const outcomeOf = (report: InstanceReport): Outcomes => {
+  const failedCall = callFailed(report)
+  return {
+    upgradesFailed: Assessment.isFailure(report.state) ? 1 : 0,
+    callsFailed: failedCall ? 1 : 0,
+    configFailures: failedCall && report.error?._tag === "HologresConfigError" ? 1 : 0
   }
+}
+
+/**
+ * The code for counted outcomes. An upgrade known to have failed outranks a call that could not be made or read: the
+ * known failure is the news, and every error is on stderr regardless. Calls that all failed for configuration are a
+ * configuration error; any other failed call is an API error.
+ */
+export const ofOutcomes = (outcomes: Outcomes): number => {
+  if (outcomes.upgradesFailed > 0) return upgradeFailed
+  if (outcomes.callsFailed > 0) return outcomes.configFailures === outcomes.callsFailed ? configuration : api
   return ok
+}
+
+/** The code for a set of reports (see `ofOutcomes`). */
+export const ofReports = (reports: ReadonlyArray<InstanceReport>): number => {
+  const total = { upgradesFailed: 0, callsFailed: 0, configFailures: 0 }
+  for (const report of reports) {
+    const one = outcomeOf(report)
+    total.upgradesFailed += one.upgradesFailed
+    total.callsFailed += one.callsFailed
+    total.configFailures += one.configFailures
+  }
+  return ofOutcomes(total)
 }
 
 /** The code for an error a command failed with. */

@@ -14,6 +14,7 @@ import * as Ndjson from "./output/Ndjson.ts"
 import * as Table from "./output/Table.ts"
 import * as Yaml from "./output/Yaml.ts"
 import type { InstanceReport } from "./Report.ts"
+import * as Terminal from "./Terminal.ts"
 
 /** The output formats, the first being the default. */
 export const formats = ["table", "json", "ndjson", "yaml", "markdown", "html"] as const
@@ -48,7 +49,7 @@ export interface Destination {
  * (https://no-color.org), and never on a terminal that declares itself dumb.
  */
 export const useColour = (isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean =>
-  isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb"
+  Terminal.colourEnabled("auto", isTTY, env)
 
 /** Renders reports in a format. Only the table is ever coloured. */
 export const render = (reports: ReadonlyArray<InstanceReport>, format: Format, colour = false): string => {
@@ -119,8 +120,9 @@ export const emit = (
   reports: ReadonlyArray<InstanceReport>,
   destination: Destination
 ): Effect.Effect<void, UsageError> =>
-  Effect.suspend(() => {
-    const colour = Option.isNone(destination.out) && useColour(process.stdout.isTTY, process.env)
+  // `--color always|never` decides over the terminal and the environment; see `Terminal.colour`.
+  Effect.flatMap(Terminal.colour("stdout"), (terminal) => {
+    const colour = Option.isNone(destination.out) && terminal
     return write(render(reports, destination.format, colour), destination.out)
   })
 

@@ -1,68 +1,213 @@
 /**
- * `holo-upgrade status INSTANCE_ID...`: asks `GetUpgradeStatus` about each instance (signed, retried, a few at a
- * time) and reports like `render`, with the same formats and exit codes; 3 when configuration or credentials are
- * wrong, 4 when the API failed after retries.
+ * `holo-upgrade status [INSTANCE_ID...] [--from-file FILE|-]`: asks `GetUpgradeStatus` about each instance once
+ * (signed, retried, `--concurrency` at a time, under an optional `--qps` limit), in one region or in a mix of them,
+ * and reports like `render`: a summary first for a fleet, then every report; `--output ndjson` streams one report per
+ * line as each completes. Exit code: 1 when an upgrade failed, else 3 or 4 when calls failed, else 0.
  */
-import { Args, Command, Options } from "@effect/cli"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { Credentials, HologresClient, HologresError } from "@holo-upgrade/core"
 import { CredentialChain, NodeHologresClient } from "@holo-upgrade/node"
 import { Effect, Layer, Option } from "effect"
+import * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
+import * as Fleet from "../Fleet.ts"
 import * as Output from "../Output.ts"
-import * as Report from "../Report.ts"
+import * as Table from "../output/Table.ts"
+import * as RateLimiter from "../RateLimiter.ts"
+import type * as Report from "../Report.ts"
+import * as Targets from "../Targets.ts"
+import * as Terminal from "../Terminal.ts"
 
 const instanceIds = Args.text({ name: "INSTANCE_ID" }).pipe(
-  Args.withDescription("The Hologres instance ids to ask about"),
-  Args.atLeast(1)
+  Args.withDescription("Instance ids to ask about, in the default region; or none, with --from-file"),
+  Args.repeated
 )
 
-const region = Options.text("region").pipe(
-  Options.withAlias("r"),
-  Options.optional,
-  Options.withDescription("Region id (cn-hangzhou); default ALIBABA_CLOUD_REGION_ID or the profile's region_id")
-)
-
-const endpoint = Options.text("endpoint").pipe(
-  Options.optional,
+const fromFile = Options.text("from-file").pipe(
   Options.withDescription(
-    "Endpoint URL instead of https://hologram.{regionId}.aliyuncs.com (an emulator, a proxy, a VPC endpoint)"
-  )
-)
-
-const profile = Options.text("profile").pipe(
-  Options.optional,
-  Options.withDescription("Profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials; skips environment keys")
+    "Read instances from FILE (- for stdin): one id per line, or CSV instanceId,regionId to mix regions; blank lines, # comments and a header row are skipped"
+  ),
+  Options.optional
 )
 
 const concurrency = Options.integer("concurrency").pipe(
-  Options.withDefault(4),
-  Options.withDescription("How many instances to ask at once")
+  Options.withDefault(Fleet.defaultConcurrency),
+  Options.withDescription(`How many instances to ask at once; default ${Fleet.defaultConcurrency}`)
 )
 
-const debug = Options.boolean("debug").pipe(
-  Options.withDescription("Show on stderr where credentials came from and every attempt (never a secret)")
+const qps = Options.float("qps").pipe(
+  Options.optional,
+  Options.withDescription(
+    "At most this many requests per second, retries included, shared by all workers: set it at or below the account's flow control for GetUpgradeStatus; default no limit"
+  )
 )
+
+const missingRegion = (count: number) =>
+  new HologresError.ConfigError({
+    reason: "MissingRegion",
+    message: `No region for ${count === 1 ? "an instance" : `${count} instances`}: pass --region, set ALIBABA_CLOUD_REGION_ID, give the profile a region_id, or list instanceId,regionId in --from-file`
+  })
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
 
-/** One `--debug` line for an attempt. */
-export const describeAttempt = (event: HologresClient.AttemptEvent): string => {
-  const status = event.status === undefined ? "no answer" : `HTTP ${event.status}`
-  const id = event.requestId === undefined ? "" : ` request id ${event.requestId}`
-  const next =
-    event.outcome === "retry"
-      ? `; retrying in ${seconds(event.delayMs ?? 0)}`
-      : event.outcome === "final"
-        ? "; giving up"
-        : ""
-  const why = event.error === undefined ? "" : ` (${event.error})`
-  return `holo-upgrade: debug: attempt ${event.attempt} ${event.method} ${event.url} -> ${status}${id}${why}${next}`
+interface Flags {
+  readonly instanceIds: ReadonlyArray<string>
+  readonly fromFile: Option.Option<string>
+  readonly region: Option.Option<string>
+  readonly endpoint: Option.Option<string>
+  readonly profile: Option.Option<string>
+  readonly concurrency: number
+  readonly qps: Option.Option<number>
+  readonly format: Output.Format
+  readonly out: Option.Option<string>
 }
 
-const missingRegion = () =>
-  new HologresError.ConfigError({
-    reason: "MissingRegion",
-    message: "No region: pass --region, set ALIBABA_CLOUD_REGION_ID, or give the profile a region_id"
+// Everything that can be refused before credentials are read: flag values and every listed instance.
+const plan = (flags: Flags) =>
+  Effect.gen(function* () {
+    const usage = (message: string) => new ExitCode.UsageError({ message })
+    if (flags.concurrency < 1) return yield* usage(`--concurrency must be at least 1, got ${flags.concurrency}`)
+    const qps = Option.getOrUndefined(flags.qps)
+    if (qps !== undefined && !RateLimiter.isValidQps(qps)) {
+      return yield* usage(`--qps must be a positive number, got ${qps}`)
+    }
+    const regionFlag = Option.getOrUndefined(flags.region)
+    if (regionFlag !== undefined && !HologresClient.regionPattern.test(regionFlag)) {
+      return yield* usage(`--region ${JSON.stringify(regionFlag)} is not a region id (cn-hangzhou)`)
+    }
+    const listed = [
+      ...(yield* Targets.fromArguments(flags.instanceIds)),
+      ...(Option.isSome(flags.fromFile) ? yield* Targets.fromFile(flags.fromFile.value) : [])
+    ]
+    if (listed.length === 0) {
+      return yield* usage(
+        Option.isSome(flags.fromFile)
+          ? `${flags.fromFile.value === "-" ? "stdin" : flags.fromFile.value} lists no instance`
+          : "Name instances: INSTANCE_ID arguments, or --from-file FILE (- for stdin)"
+      )
+    }
+    const { targets, dropped } = Targets.distinct(listed)
+    if (dropped > 0) yield* Terminal.info(`${dropped} duplicate instance${dropped === 1 ? "" : "s"} skipped`)
+    return { targets, qps }
+  })
+
+// Credentials and the default region, then every target's region settled.
+const connect = (flags: Flags, listed: ReadonlyArray<Targets.Target>) =>
+  Effect.gen(function* () {
+    const chain = yield* CredentialChain.resolve({ profile: Option.getOrUndefined(flags.profile) })
+    for (const warning of chain.credentials.warnings) yield* Terminal.warn(warning)
+    yield* Terminal.info(`credentials from ${chain.credentials.source}`)
+    const defaultRegion = Option.getOrUndefined(flags.region) ?? chain.regionId
+    const withoutRegion = listed.filter((target) => target.regionId === undefined).length
+    if (withoutRegion > 0) {
+      if (defaultRegion === undefined) return yield* missingRegion(withoutRegion)
+      const from = Option.isSome(flags.region) ? "--region" : chain.regionSource
+      yield* Terminal.info(`region ${defaultRegion} from ${from}`)
+    }
+    const targets = listed.map(
+      (target): Fleet.Target => ({ instanceId: target.instanceId, regionId: target.regionId ?? defaultRegion! })
+    )
+    return { credentials: chain.credentials, targets }
+  })
+
+/** The client layer: the Node transport under `limiter`, the given credentials, `--debug` attempts on stderr. */
+export const clientLayer = (options: {
+  readonly endpoint: string | undefined
+  readonly credentials: Credentials.Service
+  readonly limiter: RateLimiter.RateLimiter
+  readonly debug: boolean
+}): Layer.Layer<HologresClient.HologresClient, HologresError.ConfigError> => {
+  const limited = Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, RateLimiter.limitHttpClient(options.limiter))
+  ).pipe(Layer.provide(NodeHologresClient.layerHttpClient()))
+  return HologresClient.layer({
+    endpoint: options.endpoint,
+    onAttempt: options.debug ? (event) => Output.diagnose(Connection.describeAttempt(event)) : undefined
+  }).pipe(Layer.provide(Layer.merge(limited, Layer.succeed(Credentials.Credentials, options.credentials))))
+}
+
+const rate = (progress: Fleet.Progress): string => {
+  const elapsed = (progress.now - progress.startedAt) / 1000
+  return elapsed < 0.5 ? "" : ` · ${(progress.done / elapsed).toFixed(1)}/s`
+}
+
+const progressText = (progress: Fleet.Progress): string =>
+  `holo-upgrade status: ${progress.done} of ${progress.total} answered · ${progress.needAttention} need attention · ${progress.inFlight} in flight${rate(progress)}`
+
+// What stderr says when Ctrl-C stops a run: how far it got and what it knew.
+const lastKnownState = (snapshot: Fleet.Snapshot): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    const elapsed = seconds(snapshot.now - snapshot.startedAt)
+    yield* Output.diagnose(
+      `holo-upgrade: interrupted after ${elapsed}: ${snapshot.done} of ${snapshot.total} instances answered; last known state:`
+    )
+    for (const line of Fleet.summaryText(snapshot, Table.plain).trimEnd().split("\n")) {
+      yield* Output.diagnose(`holo-upgrade:   ${line}`)
+    }
+    const pending = snapshot.inFlight.map((target) => target.instanceId)
+    if (pending.length > 0) {
+      const shown = pending.slice(0, 10).join(", ")
+      const more = pending.length > 10 ? ` and ${pending.length - 10} more` : ""
+      yield* Output.diagnose(`holo-upgrade:   cancelled while being asked: ${shown}${more}`)
+    }
+  })
+
+const execute = (flags: Flags) =>
+  Effect.gen(function* () {
+    const planned = yield* plan(flags)
+    const { credentials, targets } = yield* connect(flags, planned.targets)
+    const limiter = planned.qps === undefined ? RateLimiter.unlimited : yield* RateLimiter.make({ qps: planned.qps })
+    if (planned.qps !== undefined) yield* Terminal.info(`at most ${planned.qps} requests per second`)
+    const client = clientLayer({
+      endpoint: Option.getOrUndefined(flags.endpoint),
+      credentials,
+      limiter,
+      debug: yield* Terminal.isDebug
+    })
+
+    const streaming = flags.format === "ndjson"
+    const write = streaming ? yield* Output.openStream(flags.out) : undefined
+    // Document formats need every report at the end, in the order given; NDJSON lets each one go once written.
+    const kept: Array<Report.InstanceReport | undefined> = streaming ? [] : new Array(targets.length)
+    const status = yield* Terminal.statusLine()
+    const snapshot = yield* Fleet.run({
+      targets,
+      concurrency: flags.concurrency,
+      limiter,
+      onReport: (report, index) => {
+        if (write !== undefined) return write(Output.ndjsonLine(report))
+        kept[index] = report
+        return Effect.void
+      },
+      onProgress: status.enabled
+        ? (progress) => Effect.sync(() => status.update(progressText(progress), progress.now))
+        : undefined,
+      onInterrupt: (last) => Effect.zipRight(Effect.sync(status.clear), lastKnownState(last))
+    }).pipe(Effect.provide(client), Effect.ensuring(Effect.sync(status.clear)))
+
+    // A fleet's summary heads the table; with NDJSON on stdout it goes to stderr at the end instead.
+    const summarised =
+      targets.length > 1 && (flags.format === "table" || (streaming && (yield* Terminal.verbosity) !== "quiet"))
+    if (!streaming) {
+      const reports = kept as Array<Report.InstanceReport>
+      const colour = Option.isNone(flags.out) && (yield* Terminal.colour("stdout"))
+      const summary = summarised ? `${Fleet.summaryText(snapshot, colour ? Table.ansi : Table.plain)}\n` : ""
+      yield* Output.write(summary + Output.render(reports, flags.format, colour), flags.out)
+    } else if (summarised) {
+      for (const line of Fleet.summaryText(snapshot, Table.plain).trimEnd().split("\n")) yield* Terminal.note(line)
+    }
+    // Why each instance that failed did, on stderr for logs, unless a summary there said it already.
+    if (!(streaming && summarised)) {
+      for (const entry of snapshot.attention) {
+        if (entry.severity === "critical") yield* Output.diagnose(`holo-upgrade: ${entry.instanceId}: ${entry.message}`)
+      }
+    }
+    if (snapshot.exitCode !== ExitCode.ok) return yield* new ExitCode.CommandExit({ code: snapshot.exitCode })
   })
 
 /** The `status` subcommand. */
@@ -70,73 +215,20 @@ export const command = Command.make(
   "status",
   {
     instanceIds,
-    region,
-    endpoint,
-    profile,
+    fromFile,
+    ...Connection.options,
     concurrency,
-    debug,
+    qps,
     format: Output.format,
     out: Output.out
   },
-  (flags) =>
-    Effect.gen(function* () {
-      if (flags.concurrency < 1) {
-        return yield* new ExitCode.UsageError({ message: `--concurrency must be at least 1, got ${flags.concurrency}` })
-      }
-      // Refuse what would never be sent before touching credentials: a typo is a usage error, not an API failure.
-      const regionFlag = Option.getOrUndefined(flags.region)
-      for (const instanceId of flags.instanceIds) {
-        const refused = HologresClient.validateInput({ instanceId, regionId: regionFlag ?? "cn-hangzhou" })
-        if (refused !== undefined) return yield* new ExitCode.UsageError({ message: refused.message })
-      }
-      if (regionFlag !== undefined && !HologresClient.regionPattern.test(regionFlag)) {
-        return yield* new ExitCode.UsageError({
-          message: `--region ${JSON.stringify(regionFlag)} is not a region id (cn-hangzhou)`
-        })
-      }
-      const chain = yield* CredentialChain.resolve({ profile: Option.getOrUndefined(flags.profile) })
-      const credentials = chain.credentials
-      for (const warning of credentials.warnings) yield* Output.diagnose(`holo-upgrade: warning: ${warning}`)
-      const regionId = regionFlag ?? chain.regionId
-      if (regionId === undefined) return yield* missingRegion()
-      if (flags.debug) {
-        yield* Output.diagnose(`holo-upgrade: debug: credentials from ${credentials.source}`)
-        const from = Option.isSome(flags.region) ? "--region" : chain.regionSource
-        yield* Output.diagnose(`holo-upgrade: debug: region ${regionId} from ${from}`)
-      }
-
-      const client = HologresClient.layer({
-        endpoint: Option.getOrUndefined(flags.endpoint),
-        onAttempt: flags.debug ? (event) => Output.diagnose(describeAttempt(event)) : undefined
-      }).pipe(
-        Layer.provide(
-          Layer.merge(NodeHologresClient.layerHttpClient(), Layer.succeed(Credentials.Credentials, credentials))
-        )
+  execute
+).pipe(
+  Command.withDescription(
+    HelpDoc.blocks([
+      HelpDoc.p(
+        "Ask GetUpgradeStatus about instances once and report where their upgrades stand. A fleet (several instances, from arguments or --from-file, in one region or many) gets a summary first: counts per verdict, then the instances that need attention. An instance whose call fails (not found, forbidden) is reported in its row and the others still complete. With --output ndjson each report is written as soon as it is ready, so memory stays flat however large the fleet. Progress goes to stderr on a terminal; Ctrl-C cancels the calls in flight, prints the last known state on stderr and exits 130."
       )
-      const reports = yield* Effect.forEach(
-        flags.instanceIds,
-        (instanceId) => {
-          const target = { instanceId, regionId }
-          return Effect.flatMap(HologresClient.HologresClient, (hologres) => hologres.getUpgradeStatus(target)).pipe(
-            Effect.flatMap((response) => Report.fromResponse(response, target)),
-            Effect.catchAll((error) => Effect.succeed(Report.fromError(error, target)))
-          )
-        },
-        { concurrency: flags.concurrency }
-      ).pipe(Effect.provide(client))
-
-      yield* Output.emit(reports, { format: flags.format, out: flags.out })
-      for (const report of reports) {
-        const name = report.instanceId ?? "?"
-        if (report.error !== undefined) {
-          yield* Output.diagnose(`holo-upgrade: ${name}: ${Report.describeError(report.error)}`)
-          continue
-        }
-        for (const finding of report.findings) {
-          if (finding.severity === "critical") yield* Output.diagnose(`holo-upgrade: ${name}: ${finding.message}`)
-        }
-      }
-      const code = ExitCode.ofReports(reports)
-      if (code !== ExitCode.ok) return yield* new ExitCode.CommandExit({ code })
-    })
-).pipe(Command.withDescription("Ask GetUpgradeStatus about instances and report where their upgrades stand"))
+    ])
+  )
+)

@@ -12,6 +12,7 @@ import * as ExitCode from "../ExitCode.ts"
 import * as Output from "../Output.ts"
 import * as Json from "../output/Json.ts"
 import type * as Report from "../Report.ts"
+import * as Terminal from "../Terminal.ts"
 import * as Progress from "../watch/Progress.ts"
 import * as TimeSpan from "../watch/TimeSpan.ts"
 import * as Watcher from "../watch/Watcher.ts"
@@ -139,9 +140,9 @@ export const execute = <E>(
 ): Effect.Effect<Watcher.Outcome, E | ExitCode.UsageError> =>
   Effect.gen(function* () {
     const ndjson = plan.format === "ndjson" ? yield* ndjsonSink(plan.out) : undefined
-    // The board moves the cursor back over itself, which only a terminal that is not dumb can do.
+    // The board moves the cursor back over itself, which only a terminal that is not dumb can do; -q hides it.
     const board =
-      process.stderr.isTTY === true && process.env.TERM !== "dumb"
+      process.stderr.isTTY === true && process.env.TERM !== "dumb" && (yield* Terminal.verbosity) !== "quiet"
         ? Progress.liveBoard({
             write: (text) => process.stderr.write(text),
             columns: () => process.stderr.columns
