@@ -8,7 +8,7 @@
 import { Assessment, HologresClient } from "@holo-upgrade/core"
 import { Clock, Effect } from "effect"
 import * as ExitCode from "./ExitCode.ts"
-import { columns, stateLabel } from "./output/text.ts"
+import { allFindings, attentionOrder, columns, stateLabel } from "./output/text.ts"
 import * as RateLimiter from "./RateLimiter.ts"
 import * as Report from "./Report.ts"
 
@@ -90,17 +90,12 @@ const attentionRank = (entry: Pick<Attention, "state" | "code" | "severity">): n
           ? 3
           : 4
 
-const severityRank = { critical: 0, warning: 1, info: 2 } as const
-
 /**
  * Whether a report needs attention and why: a failed or rolled-back upgrade, a failed call, an unknown verdict, or a
  * critical or warning finding. The reason is the most severe finding.
  */
 export const attentionOf = (report: Report.InstanceReport, target: Target, index: number): Attention | undefined => {
-  const findings = [...report.findings, ...(report.records[0]?.assessment.findings ?? [])].sort(
-    (a, b) => severityRank[a.severity] - severityRank[b.severity]
-  )
-  const worst = findings[0]
+  const worst = allFindings(report)[0]
   const flagged = Assessment.isFailure(report.state) || report.state === "unknown" || Report.callFailed(report)
   if (!flagged && (worst === undefined || worst.severity === "info")) return undefined
   return {
@@ -211,16 +206,6 @@ export interface Paint {
   readonly green: (text: string) => string
 }
 
-const stateOrder: ReadonlyArray<Assessment.State> = [
-  "failed",
-  "rolled-back",
-  "unknown",
-  "upgrading",
-  "preparing",
-  "succeeded",
-  "no-record"
-]
-
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`
 
 /**
@@ -236,7 +221,7 @@ export const summaryText = (snapshot: Snapshot, paint: Paint): string => {
         : state === "unknown"
           ? paint.yellow
           : (text: string) => text
-  const counts = stateOrder
+  const counts = attentionOrder
     .filter((state) => snapshot.counts[state] > 0)
     .map((state) => paintState(state)(`${snapshot.counts[state]} ${stateLabel(state)}`))
   const failedCalls = snapshot.failedCalls > 0 ? ` (${plural(snapshot.failedCalls, "call")} failed)` : ""

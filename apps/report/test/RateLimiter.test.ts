@@ -13,6 +13,17 @@ const completionTimes = (count: number, effect: Effect.Effect<void>) =>
     { concurrency: "unbounded" }
   )
 
+// An HTTP client under `limiter` that answers at once and notes the clock at each request it sends.
+const recordingClient = (limiter: RateLimiter.RateLimiter, sentAt: Array<number>) =>
+  RateLimiter.limitHttpClient(limiter)(
+    HttpClient.make((request) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        sentAt.push(now)
+        return HttpClientResponse.fromWeb(request, new Response("ok"))
+      })
+    )
+  )
+
 describe("RateLimiter", () => {
   it.effect("hands out turns on an even schedule, (1000 + margin) / qps apart, starting at once", () =>
     Effect.gen(function* () {
@@ -76,16 +87,7 @@ describe("RateLimiter", () => {
     Effect.gen(function* () {
       const limiter = yield* RateLimiter.make({ qps: 1, marginMs: 0 })
       const sentAt: Array<number> = []
-      const client = RateLimiter.limitHttpClient(limiter)(
-        HttpClient.make((request) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.sync(() => {
-              sentAt.push(now)
-              return HttpClientResponse.fromWeb(request, new Response("ok"))
-            })
-          )
-        )
-      )
+      const client = recordingClient(limiter, sentAt)
       const twoAttempts = Effect.zipRight(client.get("http://127.0.0.1/first"), client.get("http://127.0.0.1/retry"))
       const fiber = yield* Effect.fork(RateLimiter.prepaid(limiter)(twoAttempts))
       yield* TestClock.adjust("999 millis")
@@ -100,14 +102,7 @@ describe("RateLimiter", () => {
     Effect.gen(function* () {
       const limiter = yield* RateLimiter.make({ qps: 2, marginMs: 0 })
       const sentAt: Array<number> = []
-      const client = RateLimiter.limitHttpClient(limiter)(
-        HttpClient.make((request) =>
-          Effect.map(Clock.currentTimeMillis, (now) => {
-            sentAt.push(now)
-            return HttpClientResponse.fromWeb(request, new Response("ok"))
-          })
-        )
-      )
+      const client = recordingClient(limiter, sentAt)
       const fiber = yield* Effect.fork(
         Effect.forEach([1, 2, 3], (n) => client.get(`http://127.0.0.1/${n}`), { concurrency: "unbounded" })
       )

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type Emulator, startEmulator } from "@holo-upgrade/emulator"
 import { bundle } from "./cli.ts"
-import { childEnv, demoEnv, emptyHome, run, shellQuote } from "./spawn.ts"
+import { childEnv, demoEnv, emptyHome, rolledBack, run, shellQuote } from "./spawn.ts"
 
 // The command's manners: colour rules, options in any order, --help, the global verbosity flags, config show.
 
@@ -14,18 +14,7 @@ const ids = ["hgcmd-rollback", "hgcmd-none"] as const
 
 beforeAll(async () => {
   emulator = await startEmulator({
-    specs: [
-      {
-        id: ids[0],
-        scenario: "rollback",
-        startAfterSeconds: 0,
-        prepareSeconds: 0,
-        waitSeconds: 0,
-        stepSeconds: { Stop: 0, Backup: 0, DoUpgrade: 0 },
-        rollbackSeconds: 0
-      },
-      { id: ids[1], scenario: "no-record" }
-    ]
+    specs: [rolledBack(ids[0]), { id: ids[1], scenario: "no-record" }]
   })
 })
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { AccessKey } from "@holo-upgrade/emulator"
+import { AccessKey, type Scenario } from "@holo-upgrade/emulator"
 import { Redacted } from "effect"
 import { bundle, type Run } from "./cli.ts"
 
@@ -16,6 +16,17 @@ export const demoEnv: Readonly<Record<string, string>> = {
   ALIBABA_CLOUD_ACCESS_KEY_ID: AccessKey.demo.accessKeyId,
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: Redacted.value(AccessKey.demo.accessKeySecret)
 }
+
+/** An instance whose upgrade was rolled back before the first request: every step takes no time. */
+export const rolledBack = (id: string): Scenario.InstanceSpec => ({
+  id,
+  scenario: "rollback",
+  startAfterSeconds: 0,
+  prepareSeconds: 0,
+  waitSeconds: 0,
+  stepSeconds: { Stop: 0, Backup: 0, DoUpgrade: 0 },
+  rollbackSeconds: 0
+})
 
 /** The environment of a child: this process's, minus credentials and colour settings, plus `extra`. */
 export const childEnv = (home: string, extra: Readonly<Record<string, string>>): Record<string, string> => {

@@ -1,18 +1,16 @@
-import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { rmSync } from "node:fs"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { AccessKey, type Emulator, startEmulator } from "@holo-upgrade/emulator"
 import { Redacted } from "effect"
-import { bundle, type Run } from "./cli.ts"
+import type { Run } from "./cli.ts"
+import { demoEnv, emptyHome, rolledBack, run } from "./spawn.ts"
 
-// The command runs as a child process against the emulator in this process, so it must not block: spawn, not
-// spawnSync. HOME points at an empty directory and no ALIBABA_* variable leaks in from the developer's shell.
+// The command runs as a child process against the emulator in this process (see spawn.ts): HOME points at an empty
+// directory and no ALIBABA_* variable leaks in from the developer's shell.
 
 const canary = "CANARY-status-secret-4242"
 
-const home = mkdtempSync(join(tmpdir(), "holo-upgrade-status-"))
+const home = emptyHome()
 let emulator: Emulator.Handle
 
 const ids = {
@@ -26,15 +24,7 @@ beforeAll(async () => {
   emulator = await startEmulator({
     specs: [
       { id: ids.running, scenario: "hot-upgrade", startAfterSeconds: 0 },
-      {
-        id: ids.rolledBack,
-        scenario: "rollback",
-        startAfterSeconds: 0,
-        prepareSeconds: 0,
-        waitSeconds: 0,
-        stepSeconds: { Stop: 0, Backup: 0, DoUpgrade: 0 },
-        rollbackSeconds: 0
-      },
+      rolledBack(ids.rolledBack),
       { id: ids.throttled, scenario: "no-record", faults: [{ kind: "throttle", start: 1, count: 2, retryAfterMs: 5 }] },
       { id: ids.noRecord, scenario: "no-record" }
     ]
@@ -45,30 +35,8 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true })
 })
 
-const demoEnv = {
-  ALIBABA_CLOUD_ACCESS_KEY_ID: AccessKey.demo.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: Redacted.value(AccessKey.demo.accessKeySecret)
-}
-
-const status = (args: ReadonlyArray<string>, env: Record<string, string> = demoEnv): Promise<Run> => {
-  const clean: Record<string, string | undefined> = { ...process.env, HOME: home, ...env }
-  for (const name of Object.keys(clean)) {
-    if (name.startsWith("ALIBABA_CLOUD_") && !(name in env)) delete clean[name]
-  }
-  delete clean.FORCE_COLOR
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, "status", ...args], {
-      env: clean,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const status = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = demoEnv): Promise<Run> =>
+  run(["status", ...args], { home, env })
 
 const endpointArgs = () => ["--endpoint", emulator.url, "--region", "cn-hangzhou"]
 

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type Emulator, startEmulator } from "@holo-upgrade/emulator"
-import { emptyHome, run, start, untilStdout } from "./spawn.ts"
+import { emptyHome, rolledBack, run, start, untilStdout } from "./spawn.ts"
 
 // Fleets against the emulator on loopback: ids from arguments, a file and stdin, mixed regions, failing instances,
 // NDJSON streaming, the --qps limit counted at the emulator, and Ctrl-C.
@@ -21,15 +21,7 @@ beforeAll(async () => {
   emulator = await startEmulator({
     specs: [
       ...ids.none.map((id) => ({ id, scenario: "no-record" })),
-      {
-        id: ids.rolledBack,
-        scenario: "rollback",
-        startAfterSeconds: 0,
-        prepareSeconds: 0,
-        waitSeconds: 0,
-        stepSeconds: { Stop: 0, Backup: 0, DoUpgrade: 0 },
-        rollbackSeconds: 0
-      },
+      rolledBack(ids.rolledBack),
       { id: ids.hang, scenario: "no-record", faults: [{ kind: "hang" }] }
     ]
   })

@@ -9,25 +9,10 @@ import * as Options from "@effect/cli/Options"
 import { type Credentials, HologresClient, JsonWriter } from "@holo-upgrade/core"
 import { CredentialChain } from "@holo-upgrade/node"
 import { Effect, Either, Option } from "effect"
+import * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
 import * as Output from "../Output.ts"
 import { columns } from "../output/text.ts"
-
-const region = Options.text("region").pipe(
-  Options.withAlias("r"),
-  Options.optional,
-  Options.withDescription("Region id to show as the effective one, as --region would make it")
-)
-
-const endpoint = Options.text("endpoint").pipe(
-  Options.optional,
-  Options.withDescription("Endpoint URL to show as the effective one, as --endpoint would make it")
-)
-
-const profile = Options.text("profile").pipe(
-  Options.optional,
-  Options.withDescription("Profile to read, as --profile would; default ALIBABA_CLOUD_PROFILE, else the chain's order")
-)
 
 const format = Options.choice("output", ["table", "json"]).pipe(
   Options.withAlias("o"),
@@ -149,7 +134,7 @@ export const renderTable = (shown: Effective): string => {
 /** The JSON form: fixed keys, `null` for what is missing. */
 export const renderJson = (shown: Effective): string => `${JsonWriter.stringify(shown, { indent: 2 })}\n`
 
-const show = Command.make("show", { region, endpoint, profile, format, out: Output.out }, (flags) =>
+const show = Command.make("show", { ...Connection.options, format, out: Output.out }, (flags) =>
   Effect.gen(function* () {
     const shown = yield* effective(flags)
     yield* Output.write(flags.format === "json" ? renderJson(shown) : renderTable(shown), flags.out)
