@@ -28,6 +28,11 @@ const result = await build({
   format: "cjs",
   target: "node20",
   conditions: ["@holo-upgrade/source"],
+  // Whitespace and syntax only: a third less to read and hash at start-up, while names in stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // ASCII only (non-ASCII characters escaped), so the loader can read the script as Latin-1, without UTF-8 decoding.
+  charset: "ascii",
   legalComments: "none",
   logLevel: "warning"
 })
@@ -53,7 +58,7 @@ try {
   cachedData = readFileSync(cacheFile)
 } catch {}
 // The wrapper stays on the script's first line, so line numbers in stack traces are the file's own.
-const script = new vm.Script(\`(function (exports, require, module, __filename, __dirname) {\${readFileSync(file, "utf8")}\\n})\`, {
+const script = new vm.Script(\`(function (exports, require, module, __filename, __dirname) {\${readFileSync(file, "latin1")}\\n})\`, {
   filename: file,
   cachedData,
   importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER
