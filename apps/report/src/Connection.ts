@@ -10,6 +10,7 @@ import { CredentialChain, NodeHologresClient } from "@holo-upgrade/node"
 import { Effect, Layer, Option } from "effect"
 import * as ExitCode from "./ExitCode.ts"
 import * as Output from "./Output.ts"
+import * as Targets from "./Targets.ts"
 import * as Terminal from "./Terminal.ts"
 
 /** `--region` (`-r`). */
@@ -88,6 +89,8 @@ export const checkTargets = (
   Effect.gen(function* () {
     const regionFlag = Option.getOrUndefined(settings.region)
     for (const instanceId of instanceIds) {
+      const unknown = Targets.refuseOption(instanceId)
+      if (unknown !== undefined) return yield* new ExitCode.UsageError({ message: unknown })
       const refused = HologresClient.validateInput({ instanceId, regionId: regionFlag ?? "cn-hangzhou" })
       if (refused !== undefined) return yield* new ExitCode.UsageError({ message: refused.message })
     }

@@ -226,7 +226,7 @@ export const summaryText = (snapshot: Snapshot, paint: Paint): string => {
     .map((state) => paintState(state)(`${snapshot.counts[state]} ${stateLabel(state)}`))
   const failedCalls = snapshot.failedCalls > 0 ? ` (${plural(snapshot.failedCalls, "call")} failed)` : ""
   const scope = `${plural(snapshot.total, "instance")} in ${plural(snapshot.regions, "region")}`
-  const unanswered = snapshot.done < snapshot.total ? `, ${snapshot.total - snapshot.done} not asked` : ""
+  const unanswered = snapshot.done < snapshot.total ? `, ${snapshot.total - snapshot.done} unanswered` : ""
   const lines = [`${paint.bold("Summary")}   ${scope}${unanswered}: ${counts.join(" · ")}${failedCalls}`]
   if (snapshot.attention.length === 0) {
     lines.push(`${paint.bold("Attention")} none`)

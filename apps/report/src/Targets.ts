@@ -112,11 +112,19 @@ export const fromFile = (path: string): Effect.Effect<Array<Target>, UsageError>
   return Effect.flatMap(readStdin, (text) => parse(text, "stdin"))
 }
 
+/**
+ * Why an argument taken for an instance id is an option nobody knows. @effect/cli stops matching options at the first
+ * one it does not know and hands it, with every argument after it, to the command as positional arguments; no
+ * instance id starts with `-`, so such an argument is refused as an unknown option instead of being sent.
+ */
+export const refuseOption = (argument: string): string | undefined =>
+  argument.startsWith("-") ? `Unknown option ${argument} (--help lists the options)` : undefined
+
 /** Checks ids given as arguments; the first that cannot be sent is a usage error. */
 export const fromArguments = (ids: ReadonlyArray<string>): Effect.Effect<Array<Target>, UsageError> =>
   Effect.suspend(() => {
     for (const instanceId of ids) {
-      const why = refuse({ instanceId })
+      const why = refuseOption(instanceId) ?? refuse({ instanceId })
       if (why !== undefined) return Effect.fail(new UsageError({ message: why }))
     }
     return Effect.succeed(ids.map((instanceId) => ({ instanceId })))

@@ -74,6 +74,9 @@ describe("Targets", () => {
       assert.deepStrictEqual(yield* Targets.fromArguments(["hg-1"]), [{ instanceId: "hg-1" }])
       const error = yield* Effect.flip(Targets.fromArguments(["hg-1", ".."]))
       assert.include(error.message, "path segment")
+      // What @effect/cli passes on after an option it does not know.
+      const unknown = yield* Effect.flip(Targets.fromArguments(["hg-1", "--bogus", "-r", "cn-hangzhou"]))
+      assert.strictEqual(unknown.message, "Unknown option --bogus (--help lists the options)")
     })
   )
 

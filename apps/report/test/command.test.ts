@@ -150,6 +150,8 @@ describe("options", () => {
       [...statusArgs(), "--concurrency", "0"],
       [...statusArgs(), "--qps", "0"],
       [...statusArgs(), "--color", "sometimes"],
+      ["status", ids[0], "--bogus", "--endpoint", emulator.url, "-r", "cn-hangzhou"],
+      ["watch", ids[0], "--bogus", "--endpoint", emulator.url, "-r", "cn-hangzhou"],
       ["status", "--endpoint", emulator.url, "-r", "cn-hangzhou"]
     ]) {
       const result = await run(args, { home })
