@@ -5,9 +5,13 @@
  * fleet grows, unless the caller keeps the reports. An instance whose call fails (not found, forbidden, unreachable)
  * becomes a report with its error; the others go on.
  */
-import { Assessment, HologresClient } from "@holo-upgrade/core"
-import { Clock, Effect } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { Assessment, Credentials, HologresClient, type HologresError } from "@holo-upgrade/core"
+import { NodeHologresClient } from "@holo-upgrade/node"
+import { Clock, Effect, Layer } from "effect"
+import * as Connection from "./Connection.ts"
 import * as ExitCode from "./ExitCode.ts"
+import * as Output from "./Output.ts"
 import { allFindings, attentionOrder, columns, stateLabel } from "./output/text.ts"
 import * as RateLimiter from "./RateLimiter.ts"
 import * as Report from "./Report.ts"
@@ -154,6 +158,26 @@ export const tally = (targets: ReadonlyArray<Target>) => {
       exitCode: ExitCode.ofOutcomes(outcomes)
     })
   }
+}
+
+/**
+ * The client a fleet runs with: Node's transport with every request under `limiter` (see `RateLimiter`), the given
+ * credentials, and with `debug` every attempt on stderr. Calls to any region go through it.
+ */
+export const clientLayer = (options: {
+  readonly endpoint: string | undefined
+  readonly credentials: Credentials.Service
+  readonly limiter: RateLimiter.RateLimiter
+  readonly debug?: boolean | undefined
+}): Layer.Layer<HologresClient.HologresClient, HologresError.ConfigError> => {
+  const limited = Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, RateLimiter.limitHttpClient(options.limiter))
+  ).pipe(Layer.provide(NodeHologresClient.layerHttpClient()))
+  return HologresClient.layer({
+    endpoint: options.endpoint,
+    onAttempt: options.debug === true ? (event) => Output.diagnose(Connection.describeAttempt(event)) : undefined
+  }).pipe(Layer.provide(Layer.merge(limited, Layer.succeed(Credentials.Credentials, options.credentials))))
 }
 
 /** Asks about one instance: its report, or a report holding the error that stopped the call. */

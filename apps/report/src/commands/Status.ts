@@ -8,10 +8,9 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
-import * as HttpClient from "@effect/platform/HttpClient"
-import { Credentials, HologresClient, HologresError } from "@holo-upgrade/core"
-import { CredentialChain, NodeHologresClient } from "@holo-upgrade/node"
-import { Effect, Layer, Option } from "effect"
+import { HologresClient, HologresError } from "@holo-upgrade/core"
+import { CredentialChain } from "@holo-upgrade/node"
+import { Effect, Option } from "effect"
 import * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
 import * as Fleet from "../Fleet.ts"
@@ -114,23 +113,6 @@ const connect = (flags: Flags, listed: ReadonlyArray<Targets.Target>) =>
     return { credentials: chain.credentials, targets }
   })
 
-/** The client layer: the Node transport under `limiter`, the given credentials, `--debug` attempts on stderr. */
-export const clientLayer = (options: {
-  readonly endpoint: string | undefined
-  readonly credentials: Credentials.Service
-  readonly limiter: RateLimiter.RateLimiter
-  readonly debug: boolean
-}): Layer.Layer<HologresClient.HologresClient, HologresError.ConfigError> => {
-  const limited = Layer.effect(
-    HttpClient.HttpClient,
-    Effect.map(HttpClient.HttpClient, RateLimiter.limitHttpClient(options.limiter))
-  ).pipe(Layer.provide(NodeHologresClient.layerHttpClient()))
-  return HologresClient.layer({
-    endpoint: options.endpoint,
-    onAttempt: options.debug ? (event) => Output.diagnose(Connection.describeAttempt(event)) : undefined
-  }).pipe(Layer.provide(Layer.merge(limited, Layer.succeed(Credentials.Credentials, options.credentials))))
-}
-
 const rate = (progress: Fleet.Progress): string => {
   const elapsed = (progress.now - progress.startedAt) / 1000
   return elapsed < 0.5 ? "" : ` · ${(progress.done / elapsed).toFixed(1)}/s`
@@ -163,7 +145,7 @@ const execute = (flags: Flags) =>
     const { credentials, targets } = yield* connect(flags, planned.targets)
     const limiter = planned.qps === undefined ? RateLimiter.unlimited : yield* RateLimiter.make({ qps: planned.qps })
     if (planned.qps !== undefined) yield* Terminal.info(`at most ${planned.qps} requests per second`)
-    const client = clientLayer({
+    const client = Fleet.clientLayer({
       endpoint: Option.getOrUndefined(flags.endpoint),
       credentials,
       limiter,
