@@ -23,6 +23,8 @@ export const watchTimeout = 5
 export const internal = 70
 /** Interrupted (Ctrl-C, SIGTERM). */
 export const interrupted = 130
+/** The reader of stdout went away (`| head`): what a shell reports for a tool a broken pipe ended (128 + SIGPIPE). */
+export const brokenPipe = 141
 
 /**
  * Every code with its meaning, in order: the one table `--help` and the README show. A test keeps the README's copy
@@ -39,7 +41,8 @@ export const table: ReadonlyArray<readonly [code: number, meaning: string]> = [
   ],
   [watchTimeout, "watch gave up before the upgrade ended (--timeout)"],
   [internal, "an internal error (a bug); the cause is on stderr"],
-  [interrupted, "interrupted (Ctrl-C, SIGTERM); the last known state is on stderr"]
+  [interrupted, "interrupted (Ctrl-C, SIGTERM); the last known state is on stderr"],
+  [brokenPipe, "the reader closed stdout early (a pipe into head); the command stopped quietly"]
 ]
 
 /** A wrong invocation found after parsing (a file that cannot be read, an argument that makes no sense). */

@@ -92,6 +92,15 @@ const run = (argv: ReadonlyArray<string>) => {
   )
 }
 
+// A reader that has seen enough (`| head`) closes the pipe: stop at once and quietly, as tools ended by SIGPIPE do,
+// rather than fail on the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error
+    process.exit(ExitCode.brokenPipe)
+  })
+}
+
 Either.match(Terminal.extract(stdinLast(process.argv)), {
   onLeft: (message) => Effect.as(Output.diagnose(`holo-upgrade: ${message}`), ExitCode.usage),
   onRight: ({ argv, settings }) =>

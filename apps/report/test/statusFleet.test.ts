@@ -191,3 +191,24 @@ describe("holo-upgrade status --qps", () => {
     assert.isAtLeast(times[11]! - times[0]!, 2000)
   })
 })
+
+describe("holo-upgrade status into a closed pipe", () => {
+  let slow: Emulator.Handle
+  beforeAll(async () => {
+    slow = await startEmulator({ scenario: "no-record", instances: 20, latencyMs: 50 })
+  })
+  afterAll(() => slow.close())
+
+  it("stops quietly with 141 once its reader has gone, like a tool ended by SIGPIPE", async () => {
+    const running = start(
+      ["status", "--from-file", "-", "--endpoint", slow.url, "-r", "cn-hangzhou", "-o", "ndjson", "--concurrency", "1"],
+      { home, input: `${slow.instances().join("\n")}\n` }
+    )
+    await untilStdout(running, (text) => text.includes("\n"))
+    running.child.stdout!.destroy()
+    const result = await running.done
+    assert.strictEqual(result.code, 141, result.stderr)
+    assert.notInclude(result.stderr, "EPIPE")
+    assert.isBelow(slow.requests().length, 20, "it stopped asking once nobody read the answers")
+  })
+})
