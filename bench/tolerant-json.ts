@@ -6,6 +6,7 @@
  * Prints a readable table on stderr and one JSON object on stdout:
  * `{ "name": "tolerant-json", "rows": [...], "scaling": [...], "linearity": [...], "notes": [...] }`.
  */
+import { isDeepStrictEqual } from "node:util"
 import { TolerantJson } from "@holo-upgrade/core"
 import { jsonrepair } from "jsonrepair"
 import vendorResponse from "../fixtures/vendor-example-response.json" with { type: "json" }
@@ -208,6 +209,38 @@ const notes = [
   "Scaling: doubling_ratio near 2 means linear time; near 4 would mean quadratic."
 ]
 
+// Exact values ------------------------------------------------------------------------------------------------------
+
+/**
+ * The vendor's example with its four defects mended by hand (three missing commas, one trailing comma): what the
+ * document was meant to say, parsed by `JSON.parse`. A repairer is exact when its value equals this.
+ */
+const mended = details
+  .replace('9000"Exceptions"', '9000,"Exceptions"')
+  .replace('}"SegmentFormatStat"', '},"SegmentFormatStat"')
+  .replace('"},]}', '"}]}')
+  .replace('"hxxx""InstanceName"', '"hxxx","InstanceName"')
+const intended = JSON.parse(mended) as unknown
+const vendorStyleRecords = Math.max(1, Math.round(MB / (details.length + 1)))
+const valid1mb = validOfSize(MB)
+const exactness = [
+  { input: "valid ~1 MB", text: valid1mb, expected: JSON.parse(valid1mb) as unknown },
+  { input: "vendor example (malformed)", text: details, expected: intended },
+  {
+    input: `vendor-style malformed ~1 MB (${vendorStyleRecords} records)`,
+    text: vendorStyle,
+    expected: { Reports: Array.from({ length: vendorStyleRecords }, () => intended) }
+  }
+].map(({ input, text, expected }) => {
+  let theirs: boolean | string
+  try {
+    theirs = isDeepStrictEqual(repaired(text), expected)
+  } catch (error) {
+    theirs = `error: ${error instanceof Error ? error.message : String(error)}`
+  }
+  return { input, tolerant_json_exact: isDeepStrictEqual(must(text).value, expected), jsonrepair_exact: theirs }
+})
+
 // Size sweep --------------------------------------------------------------------------------------------------------
 
 const scaling: Array<ScalingRow> = []
@@ -266,4 +299,17 @@ const lines = [
   ...notes
 ]
 process.stderr.write(`${lines.join("\n")}\n`)
-process.stdout.write(`${JSON.stringify({ name: "tolerant-json", rows, scaling, linearity, notes })}\n`)
+process.stdout.write(
+  `${JSON.stringify({
+    name: "tolerant-json",
+    title: "Decoding Details: TolerantJson against JSON.parse and jsonrepair",
+    rows,
+    exactness,
+    scaling,
+    linearity,
+    notes: [
+      ...notes,
+      "exactness: the value equals what the document means (for malformed input, the vendor's example mended by hand, then JSON.parse)."
+    ]
+  })}\n`
+)

@@ -1,10 +1,13 @@
 // Runs every benchmark in bench/ in its own Node process and writes BENCHMARKS.md.
 // Each benchmark is a TypeScript script, bundled here from the workspace sources; it prints a readable table on
-// stderr and one JSON object on stdout. Every array of objects in that object becomes a table in BENCHMARKS.md.
+// stderr and one JSON object on stdout. Every array of objects in that object becomes a table in BENCHMARKS.md;
+// `title`, `summary` and `notes` (an array of strings) are used too.
+// All benchmarks are bundled in one build with code splitting, so a script that loads a client with `import()` loads
+// only that client's code: a child process measuring one client's memory does not carry the others'.
 // Usage: pnpm bench [name-filter]
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
-import { cpus, tmpdir, totalmem } from "node:os"
+import { cpus, loadavg, tmpdir, totalmem } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
@@ -16,22 +19,36 @@ const benches = readdirSync(join(root, "bench"))
   .filter((file) => filter === undefined || file.includes(filter))
   .sort()
 
+// The root package does not depend on the workspace packages, so their names are mapped to their sources here.
+const alias = Object.fromEntries(
+  readdirSync(join(root, "packages")).map((name) => [
+    `@holo-upgrade/${name}`,
+    join(root, "packages", name, "src/index.ts")
+  ])
+)
+
 const outDir = mkdtempSync(join(tmpdir(), "holo-bench-"))
 const results = []
+const loadBefore = loadavg()
 try {
+  await build({
+    entryPoints: benches.map((file) => join(root, "bench", file)),
+    outdir: outDir,
+    entryNames: "[name]",
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@holo-upgrade/source"],
+    alias,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: "warning"
+  })
   for (const file of benches) {
     const outfile = join(outDir, file.replace(/\.ts$/, ".mjs"))
-    await build({
-      entryPoints: [join(root, "bench", file)],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      conditions: ["@holo-upgrade/source"],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: "warning"
-    })
     process.stderr.write(`\n== ${file}\n`)
     const run = spawnSync(process.execPath, ["--expose-gc", outfile], {
       cwd: root,
@@ -86,6 +103,8 @@ const lines = [
   `- machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
   `- runtime: Node ${process.version} on ${process.platform}/${process.arch}`,
   `- commit: ${gitRev}, ${new Date().toISOString()}`,
+  // Other work on the machine slows wall-clock figures more than CPU-time ones; the load says how busy it was.
+  `- load average (1 min) before and after: ${loadBefore[0].toFixed(1)}, ${loadavg()[0].toFixed(1)}`,
   ""
 ]
 for (const result of results) {

@@ -1,0 +1,36 @@
+/**
+ * The server side of the call-cost benchmark, run in its own process so its CPU never counts against a client: the
+ * emulator with every signature check on, and a count of the TCP connections clients open to it.
+ */
+import { subscribe } from "node:diagnostics_channel"
+import { AccessKey, startEmulator } from "@holo-upgrade/emulator"
+import { Redacted } from "effect"
+import type { Target } from "./protocol.ts"
+
+/** Messages the parent sends: `count` asks for the connections opened since the last `count`. */
+export type Request = "count"
+
+/** Starts the emulator, reports its `Target` over IPC, and answers `count` until the parent disconnects. */
+export const serve = async (): Promise<void> => {
+  let connections = 0
+  subscribe("net.server.socket", () => {
+    connections++
+  })
+  const emulator = await startEmulator({ scenario: "hot-upgrade", instances: 1, logCapacity: 16 })
+  const target: Target = {
+    url: emulator.url,
+    instanceId: emulator.instances()[0]!,
+    regionId: "cn-hangzhou",
+    accessKeyId: AccessKey.demo.accessKeyId,
+    accessKeySecret: Redacted.value(AccessKey.demo.accessKeySecret)
+  }
+  process.on("message", (message: Request) => {
+    if (message !== "count") return
+    process.send?.({ connections })
+    connections = 0
+  })
+  process.once("disconnect", () => {
+    emulator.close().then(() => process.exit(0))
+  })
+  process.send?.({ target })
+}
