@@ -10,13 +10,19 @@ import type { Target } from "./protocol.ts"
 /** Messages the parent sends: `count` asks for the connections opened since the last `count`. */
 export type Request = "count"
 
+/** What may differ between benchmarks using this server: a QPS quota and added latency, as the emulator takes them. */
+export interface ServerOptions {
+  readonly qps?: number
+  readonly latencyMs?: number
+}
+
 /** Starts the emulator, reports its `Target` over IPC, and answers `count` until the parent disconnects. */
-export const serve = async (): Promise<void> => {
+export const serve = async (options: ServerOptions = {}): Promise<void> => {
   let connections = 0
   subscribe("net.server.socket", () => {
     connections++
   })
-  const emulator = await startEmulator({ scenario: "hot-upgrade", instances: 1, logCapacity: 16 })
+  const emulator = await startEmulator({ scenario: "hot-upgrade", instances: 1, logCapacity: 16, ...options })
   const target: Target = {
     url: emulator.url,
     instanceId: emulator.instances()[0]!,
