@@ -6,6 +6,7 @@ const config: UserConfig = {
   ssr: { resolve: { conditions: ["@holo-upgrade/source"] } },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
     testTimeout: 30_000,
     hookTimeout: 30_000
   }

@@ -27,6 +27,18 @@ describe("JsonWriter.stringify", () => {
       assert.deepStrictEqual(back.right.value, { ...value, list: [1, 2, 12345678901234567890123n] })
   })
 
+  it("round-trips a string that starts like a document and ends in an escaped quote", () => {
+    for (const value of ['{"', '["', ['{"', 0], { k: '{""' }]) {
+      const text = JsonWriter.stringify(value)
+      const back = TolerantJson.parse(text, { assumeMalformed: true })
+      assert.isTrue(Either.isRight(back))
+      if (Either.isRight(back)) {
+        assert.strictEqual(back.right.repairTotal, 0, text)
+        assert.deepStrictEqual(back.right.value, value)
+      }
+    }
+  })
+
   it("round-trips random values holding bigints through TolerantJson", () => {
     const withBigints = fc.letrec<{ value: unknown }>((tie) => ({
       value: fc.oneof(

@@ -112,7 +112,8 @@ export const frame = (text: string, start: number, log: RepairLog, allowDecoding
     const next = text.charCodeAt(s + 1)
     if (allowDecoding && (next === OPEN_BRACE || next === OPEN_BRACKET) && text.charCodeAt(e - 1) === QUOTE) {
       const inner = indexWithin(text, '"', s + 1, Math.min(e - 1, s + WRAPPING_WINDOW))
-      if (inner >= 0 && text.charCodeAt(inner + 1) === QUOTE) {
+      // An escaped quote (`"{\""`) is a JSON string's own content, not the first of a doubled pair.
+      if (inner >= 0 && text.charCodeAt(inner + 1) === QUOTE && text.charCodeAt(inner - 1) !== BACKSLASH) {
         // `"{""a"":1}"`: quoted by doubling the quotes inside, as CSV does.
         return {
           tag: "decoded",
