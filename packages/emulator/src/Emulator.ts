@@ -62,6 +62,11 @@ export interface Service {
   readonly requests: () => ReadonlyArray<RequestLog.Entry>
   /** Empties the request log. */
   readonly clearRequests: () => void
+  /**
+   * API requests being answered right now: received, and neither answered in full nor abandoned by the client (a
+   * client that gives up on a slow or silent answer must close its connection, which ends the request here).
+   */
+  readonly openRequests: () => number
 }
 
 /** A running emulator started outside Effect; `close` releases the port and every socket. */
@@ -146,7 +151,8 @@ const serviceOf = (running: Running, keys: ReadonlyArray<AccessKey.AccessKey>): 
   keys,
   instances: running.instances,
   requests: running.requests,
-  clearRequests: running.clearRequests
+  clearRequests: running.clearRequests,
+  openRequests: running.openRequests
 })
 
 const start = async (options: Options, now: () => number): Promise<Handle> => {

@@ -16,7 +16,8 @@ export const kinds = [
   "hang",
   "reset",
   "huge-body",
-  "forbidden"
+  "forbidden",
+  "replay"
 ] as const
 
 /** A kind of fault. */
@@ -25,20 +26,29 @@ export type Kind = (typeof kinds)[number]
 /**
  * One scheduled fault of an instance. Requests that reach an instance are numbered from 1; the fault hits numbers
  * `start` (default 1) to `start + count - 1` (default: every later one), each with `probability` (default 1).
- * `status` picks the 5xx of `server-error` (default 503), `delayMs` the wait of `slow` (default 10 s), `bytes` the
- * size of `huge-body` (default 20 MiB), `retryAfterMs` the `x-acs-retry-after` of `throttle` (default 1000).
+ * `status` picks the 5xx of `server-error` (default 503) and the status of `huge-body` (default 200: a padded answer;
+ * any other: a padded HTML error page, as a proxy's stack trace), `delayMs` the wait of `slow` (default 10 s), `bytes`
+ * the size of `huge-body` (default 20 MiB), `retryAfterMs` the `x-acs-retry-after` of `throttle` (default 1000).
  * `forbidden` answers 403 `Forbidden.RAM`, as the gateway does when the caller's RAM policy lacks the action.
+ * `replay` plays a proxy that sends the request to the gateway a second time (as one retrying an upstream does) and
+ * relays the answer to that copy: the gateway has seen the nonce, so it is 400 `SignatureNonceUsed`.
  */
 export const Spec = Schema.Struct({
   kind: Schema.Literal(...kinds),
   start: Schema.optional(Schema.Int.pipe(Schema.positive())),
   count: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
   probability: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
-  status: Schema.optional(Schema.Int.pipe(Schema.between(500, 599))),
+  status: Schema.optional(Schema.Int.pipe(Schema.between(200, 599))),
   delayMs: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
   bytes: Schema.optional(Schema.Int.pipe(Schema.positive())),
   retryAfterMs: Schema.optional(Schema.Int.pipe(Schema.nonNegative()))
-})
+}).pipe(
+  Schema.filter((spec) =>
+    spec.kind === "server-error" && spec.status !== undefined && spec.status < 500
+      ? `server-error answers a 5xx, not ${spec.status}`
+      : undefined
+  )
+)
 
 /** One scheduled fault of an instance. */
 export type Spec = typeof Spec.Type

@@ -1,8 +1,16 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { AccessKey, type Emulator, type Fault, startEmulator } from "../src/index.ts"
+import { AccessKey, type Emulator, type Fault, Scenario, startEmulator } from "../src/index.ts"
 import { answer, json, manualClock, signedGet } from "./support.ts"
 
 const other = AccessKey.make("holo-other-key", "other-secret")
+
+/** Waits for a condition the server reaches on its own (a socket closing), failing after two seconds. */
+const until = async (condition: () => boolean) => {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 2_000) throw new Error("the condition did not hold within 2 s")
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
 
 describe("faults scheduled per instance", () => {
   const specs = [
@@ -15,7 +23,9 @@ describe("faults scheduled per instance", () => {
     { id: "hg-slow", faults: [{ kind: "slow", delayMs: 1500, count: 1 }] },
     { id: "hg-hang", faults: [{ kind: "hang" }] },
     { id: "hg-reset", faults: [{ kind: "reset" }] },
-    { id: "hg-huge", faults: [{ kind: "huge-body", bytes: 5 * 1024 * 1024 }] }
+    { id: "hg-huge", faults: [{ kind: "huge-body", bytes: 5 * 1024 * 1024 }] },
+    { id: "hg-huge-502", faults: [{ kind: "huge-body", status: 502, bytes: 3 * 1024 * 1024 }] },
+    { id: "hg-replay", faults: [{ kind: "replay", count: 1 }] }
   ] satisfies ReadonlyArray<{ id: string; faults: ReadonlyArray<Fault.Spec> }>
   let emulator: Emulator.Handle
   beforeAll(async () => {
@@ -86,6 +96,69 @@ describe("faults scheduled per instance", () => {
     assert.strictEqual(huge.headers["content-length"], undefined)
     assert.isAtLeast(huge.body.length, 5 * 1024 * 1024)
     assert.strictEqual(JSON.parse(huge.body).Data[0].Status, "preparing")
+  })
+
+  it("a huge error page with another status: HTML, streamed without Content-Length", async () => {
+    const huge = answer(await call("hg-huge-502", 30_000))
+    assert.strictEqual(huge.status, 502)
+    assert.match(String(huge.headers["content-type"]), /^text\/html/)
+    assert.strictEqual(huge.headers["content-length"], undefined)
+    assert.isAtLeast(huge.body.length, 3 * 1024 * 1024)
+    assert.isTrue(huge.body.startsWith("<html>") && huge.body.endsWith("</html>"))
+    assert.deepStrictEqual([lastEntry().status, lastEntry().fault], [502, "huge-body"])
+  })
+
+  it("a replaying proxy: the gateway sees the nonce twice and refuses the copy; a fresh request passes", async () => {
+    const before = emulator.requests().length
+    const replayed = answer(await call("hg-replay"))
+    assert.strictEqual(replayed.status, 400)
+    assert.strictEqual(JSON.parse(replayed.body).Code, "SignatureNonceUsed")
+    const seen = emulator.requests().slice(before)
+    assert.deepStrictEqual(
+      seen.map((entry) => [entry.verdict, entry.status, entry.fault]),
+      [
+        ["valid", 200, "replay"],
+        ["nonce-reused", 400, "replay"]
+      ]
+    )
+    assert.strictEqual(seen[0]!.nonce, seen[1]!.nonce)
+    assert.strictEqual(answer(await call("hg-replay")).status, 200)
+  })
+
+  it("counts a request open until it is answered or its client goes away", async () => {
+    assert.strictEqual(emulator.openRequests(), 0)
+    const hung = call("hg-hang", 400)
+    await until(() => emulator.openRequests() === 1)
+    assert.deepStrictEqual((await hung).kind, "error")
+    await until(() => emulator.openRequests() === 0)
+    answer(await call("hg-empty"))
+    assert.strictEqual(emulator.openRequests(), 0)
+  })
+
+  it("a server-error is a 5xx: a scenario file asking for another status is refused", () => {
+    assert.throws(() =>
+      Scenario.decodeFile(JSON.stringify([{ id: "x", faults: [{ kind: "server-error", status: 404 }] }]))
+    )
+    assert.strictEqual(
+      Scenario.decodeFile(JSON.stringify([{ id: "x", faults: [{ kind: "huge-body", status: 404 }] }]))[0]?.faults?.[0]
+        ?.status,
+      404
+    )
+  })
+})
+
+describe("the gateway's Date", () => {
+  it("comes from the emulator's clock, so a client can measure its skew", async () => {
+    const clock = manualClock()
+    const emulator = await startEmulator({ now: clock.now })
+    try {
+      clock.advance(20 * 60_000)
+      const reply = answer(await signedGet(emulator.url, "hgemu-hot-upgrade-1", { key: AccessKey.demo }))
+      assert.strictEqual(JSON.parse(reply.body).Code, "InvalidTimeStamp.Expired")
+      assert.strictEqual(reply.headers.date, new Date(clock.now()).toUTCString())
+    } finally {
+      await emulator.close()
+    }
   })
 })
 

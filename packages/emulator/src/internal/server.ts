@@ -40,6 +40,7 @@ export interface Running {
   readonly requests: () => ReadonlyArray<RequestLog.Entry>
   readonly clearRequests: () => void
   readonly instances: () => ReadonlyArray<string>
+  readonly openRequests: () => number
   readonly close: () => Promise<void>
 }
 
@@ -81,6 +82,9 @@ export const listen = (config: Config): Promise<Running> => {
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const sockets = new Set<Socket>()
   let closed = false
+  // API requests whose answer is neither complete nor abandoned by the client: a client that gives up on a slow or
+  // silent answer without closing its connection keeps one open here.
+  let open = 0
 
   const sleep = (ms: number) =>
     ms <= 0
@@ -105,6 +109,8 @@ export const listen = (config: Config): Promise<Running> => {
     const path = mark === -1 ? rawUrl : rawUrl.slice(0, mark)
     const search = mark === -1 ? "" : rawUrl.slice(mark + 1)
     const method = request.method ?? "GET"
+    // The gateway's Date is its own clock's, which is what a client compares its clock with after a skew error.
+    response.setHeader("date", new Date(arrival).toUTCString())
 
     if (method === "GET" && path === "/_emulator/instances") {
       return sendJson(response, 200, {}, JSON.stringify([...plans.keys()]))
@@ -113,6 +119,10 @@ export const listen = (config: Config): Promise<Running> => {
       return sendJson(response, 200, {}, JSON.stringify(log.entries()))
     }
 
+    open += 1
+    response.once("close", () => {
+      open -= 1
+    })
     const body = await readBody(request)
     const headers = flattenHeaders(request)
     const requestId = randomUUID().toUpperCase()
@@ -202,6 +212,14 @@ export const listen = (config: Config): Promise<Running> => {
       })
     const ok = { "x-acs-request-id": requestId }
     switch (fault?.kind) {
+      case "replay": {
+        // The first copy was answered to the proxy, which dropped that answer and sent the request again.
+        record(200, undefined, fault.kind)
+        outcome = await gate.check({ method, path, query: Signature.parseQuery(search), headers, body })
+        if (outcome.rejection !== undefined) return reject(outcome.rejection, {}, fault.kind)
+        record(200, undefined, fault.kind)
+        return sendJson(response, 200, ok, answer())
+      }
       case undefined:
         record(200)
         return sendJson(response, 200, ok, answer())
@@ -244,9 +262,20 @@ export const listen = (config: Config): Promise<Running> => {
         record(undefined, undefined, fault.kind)
         request.socket.resetAndDestroy()
         return
-      case "huge-body":
-        record(200, undefined, fault.kind)
-        return streamHuge(response, ok, answer(), fault.bytes ?? 20 * 1024 * 1024)
+      case "huge-body": {
+        const status = fault.status ?? 200
+        record(status, undefined, fault.kind)
+        const bytes = fault.bytes ?? 20 * 1024 * 1024
+        return status === 200
+          ? streamHuge(
+              response,
+              status,
+              { "content-type": jsonType, ...ok },
+              ['{"Padding":"', `",${answer().slice(1)}`],
+              bytes
+            )
+          : streamHuge(response, status, { "content-type": "text/html" }, hugePageEnds(status), bytes)
+      }
       case "forbidden":
         return reject(
           {
@@ -298,6 +327,7 @@ export const listen = (config: Config): Promise<Running> => {
         requests: () => log.entries(),
         clearRequests: () => log.clear(),
         instances: () => [...plans.keys()],
+        openRequests: () => open,
         close: () => {
           if (closed) return Promise.resolve()
           closed = true
@@ -332,14 +362,27 @@ const send = (response: ServerResponse, status: number, headers: Record<string, 
 const sendJson = (response: ServerResponse, status: number, headers: Record<string, string>, body: string) =>
   send(response, status, { "content-type": jsonType, ...headers }, body)
 
-/** A valid answer padded to about `bytes`, streamed in chunks (no Content-Length) as a runaway server would send it. */
-const streamHuge = (response: ServerResponse, headers: Record<string, string>, answer: string, bytes: number) => {
+/** The two ends of a huge HTML error page, as a proxy that dumps a stack trace writes one. */
+const hugePageEnds = (status: number): readonly [string, string] => [
+  `<html><head><title>${status} Error</title></head><body><h1>${status} Error</h1><pre>`,
+  "</pre></body></html>"
+]
+
+/**
+ * A body padded to about `bytes` between its two ends (for 200, a valid answer with a `Padding` field first), streamed
+ * in chunks with no Content-Length, as a runaway server sends it.
+ */
+const streamHuge = (
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  [prefix, suffix]: readonly [string, string],
+  bytes: number
+) => {
   if (response.destroyed) return
-  const prefix = '{"Padding":"'
-  const suffix = `",${answer.slice(1)}`
   let remaining = Math.max(0, bytes - prefix.length - suffix.length)
   const chunk = Buffer.alloc(64 * 1024, "x")
-  response.writeHead(200, { "content-type": jsonType, ...headers })
+  response.writeHead(status, headers)
   response.write(prefix)
   const pump = () => {
     while (remaining > 0) {
