@@ -45,8 +45,21 @@ export const inspect = (field: string, value: string): ReadonlyArray<string> => 
 }
 
 /**
- * Validates raw credentials: an empty key id or secret is a `ConfigError` (reason `InvalidCredentials`) naming the
- * source; suspicious formatting becomes a warning, and the values are kept as given.
+ * Why a value sent in a header (the key id, the STS token) cannot travel in one, naming the field and never quoting
+ * the value; `undefined` when it can. Header values are printable ASCII (and tabs): HTTP clients refuse anything
+ * else before sending, and a line break could forge another header.
+ */
+export const unsendable = (field: string, value: string): string | undefined => {
+  if (!/[^\t\u0020-\u007E]/.test(value)) return undefined
+  if (invisible.test(value)) return `${field} contains an invisible (zero-width) character`
+  if (/[\u0000-\u001F\u007F]/.test(value)) return `${field} contains a line break or another control character`
+  return `${field} contains a character outside printable ASCII`
+}
+
+/**
+ * Validates raw credentials: an empty key id or secret, or a key id or token that cannot be sent in a header, is a
+ * `ConfigError` (reason `InvalidCredentials`) naming the source and the problem; suspicious formatting of the rest
+ * becomes a warning, and the values are kept as given.
  */
 export const make = (input: Input): Effect.Effect<Service, HologresError.ConfigError> =>
   Effect.suspend(() => {
@@ -61,6 +74,18 @@ export const make = (input: Input): Effect.Effect<Service, HologresError.ConfigE
         new HologresError.ConfigError({
           reason: "InvalidCredentials",
           message: `The ${empty.join(" and ")} from ${input.source} ${empty.length > 1 ? "are" : "is"} empty`
+        })
+      )
+    }
+    const refused = [
+      unsendable("AccessKey ID", input.accessKeyId),
+      token === undefined ? undefined : unsendable("security token", Redacted.value(token))
+    ].filter((problem) => problem !== undefined)
+    if (refused.length > 0) {
+      return Effect.fail(
+        new HologresError.ConfigError({
+          reason: "InvalidCredentials",
+          message: `The ${refused.join(", and the ")} (from ${input.source}): it cannot be sent in an HTTP header. Copy it again, without the stray character`
         })
       )
     }

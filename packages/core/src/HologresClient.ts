@@ -13,6 +13,7 @@ import * as Credentials from "./Credentials.ts"
 import * as HologresError from "./HologresError.ts"
 import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
 import { readCapped } from "./internal/http/body.ts"
+import { concealer } from "./internal/http/conceal.ts"
 import { interpret } from "./internal/http/interpret.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as Signature from "./Signature.ts"
@@ -95,10 +96,39 @@ export const validateEndpoint = (template: string): Either.Either<string, Hologr
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return Either.left(invalidOption(`The endpoint ${url.origin} must use http or https`))
   }
-  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+  if (url.username !== "" || url.password !== "") {
+    // Said without the user info: it may hold a password.
+    return Either.left(invalidOption(`The endpoint ${url.protocol}//…@${url.host} must not carry a user or password`))
+  }
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
     return Either.left(invalidOption(`The endpoint ${JSON.stringify(template)} must be an origin only, with no path`))
   }
   return Either.right(template)
+}
+
+/** Whether a URL host names this machine: `localhost`, 127.0.0.0/8 or ::1. */
+export const isLoopbackHost = (hostname: string): boolean =>
+  hostname === "localhost" ||
+  hostname.endsWith(".localhost") ||
+  /^127(\.\d{1,3}){3}$/.test(hostname) ||
+  hostname === "[::1]" ||
+  hostname === "::1"
+
+/**
+ * Why an endpoint template exposes requests in transit: plain `http` to a host that is not this machine sends the
+ * signed request, and an STS token, across the network unencrypted. `undefined` for https, loopback, or a template
+ * that is not a URL (which `validateEndpoint` refuses).
+ */
+export const insecureEndpoint = (template: string): string | undefined => {
+  let url: URL
+  try {
+    url = new URL(template.replaceAll("{regionId}", "cn-hangzhou"))
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== "http:" || isLoopbackHost(url.hostname)) return undefined
+  const shown = url.username === "" && url.password === "" ? template : `${url.protocol}//…@${url.host}`
+  return `The endpoint ${shown} is plain http to a host other than this machine: requests, and an STS token, would cross the network unencrypted (use https)`
 }
 
 const positive = (name: string, value: number | undefined, fallback: number) =>
@@ -159,6 +189,7 @@ export const make = (
     // Trace headers would only leak span ids to the vendor; the span itself stays local.
     const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
     const credentials = yield* Credentials.Credentials
+    const conceal = concealer(credentials)
     const policy: RetryPolicy.Policy = { ...(yield* RetryPolicy.RetryPolicy), ...options.retry }
     const endpoint = yield* validateEndpoint(options.endpoint ?? defaultEndpoint)
     const maxBodyBytes = yield* positive("maxBodyBytes", options.maxBodyBytes, defaultMaxBodyBytes)
@@ -193,7 +224,7 @@ export const make = (
             .execute(HttpClientRequest.get(url, { headers }))
             .pipe(Effect.mapError((error) => transportError(error, attempt)))
           const requestId = response.headers["x-acs-request-id"]
-          const body = yield* readCapped(response, maxBodyBytes).pipe(
+          const raw = yield* readCapped(response, maxBodyBytes, conceal).pipe(
             Effect.mapError((error) =>
               error._tag === "HologresDecodeError"
                 ? new AttemptFailure({
@@ -214,7 +245,8 @@ export const make = (
             host: origin.host,
             status: response.status,
             headers: response.headers,
-            body
+            // A server may echo the token back (a signature mismatch quotes what it signed); nothing reads it there.
+            body: conceal(raw)
           })
           yield* observe(
             event({

@@ -21,7 +21,11 @@ export class RequestError extends Data.TaggedError("HologresRequestError")<{
   readonly cause?: unknown
 }> {}
 
-/** How an API error is classified, so callers can react without parsing codes. */
+/**
+ * How an API error is classified, so callers can react without parsing codes. `NonceReused` names the code
+ * `SignatureNonceUsed`; the client itself reports it as a `Transport` failure, since it answers a copy of a request
+ * that something on the way re-sent (see `RetryPolicy.replayedRequestCodes`).
+ */
 export type ApiErrorReason =
   | "Throttled"
   | "Unavailable"

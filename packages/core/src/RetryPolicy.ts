@@ -15,11 +15,16 @@ export const retryableCodePatterns: ReadonlyArray<string> = ["Throttling", "Serv
 /** HTTP statuses that are never transient even though they are 5xx: the server will not change its mind. */
 export const neverRetryStatuses: ReadonlyArray<number> = [501, 505]
 
+/** Error codes that retrying cannot fix: the request is signed wrongly, and a fresh signature is just as wrong. */
+export const neverRetryCodes: ReadonlyArray<string> = ["SignatureDoesNotMatch"]
+
 /**
- * Error codes that retrying cannot fix. `SignatureNonceUsed` in particular means a retry was not re-signed; sending
- * it again would only repeat the bug.
+ * Error codes answering a copy of a request the client sent once: `SignatureNonceUsed` comes back when something
+ * between client and gateway re-sent the signed request unchanged (an HTTP client retrying on a reused connection
+ * that was reset, as Deno's fetch does, or a proxy retrying its upstream), so the answer to the first copy was lost.
+ * Every attempt of ours is signed afresh, so the next one goes through.
  */
-export const neverRetryCodes: ReadonlyArray<string> = ["SignatureDoesNotMatch", "SignatureNonceUsed"]
+export const replayedRequestCodes: ReadonlyArray<string> = ["SignatureNonceUsed"]
 
 /** Code prefixes that are configuration or permission problems: clock, key, RAM policy. */
 export const neverRetryCodePrefixes: ReadonlyArray<string> = ["InvalidTimeStamp.", "InvalidAccessKeyId.", "Forbidden."]
@@ -31,12 +36,14 @@ export type Outcome =
   | { readonly _tag: "Timeout" }
 
 /**
- * Whether an attempt's outcome is worth another attempt. Never-retry codes and statuses win over retryable ones; a
- * retryable code makes a 4xx retryable (throttling comes as HTTP 400); any other 4xx is final.
+ * Whether an attempt's outcome is worth another attempt. A replayed request is retried (see `replayedRequestCodes`);
+ * never-retry codes and statuses win over retryable ones; a retryable code makes a 4xx retryable (throttling comes as
+ * HTTP 400); any other 4xx is final.
  */
 export const classify = (outcome: Outcome): "retry" | "final" => {
   if (outcome._tag !== "Response") return "retry"
   const code = outcome.code ?? ""
+  if (replayedRequestCodes.includes(code)) return "retry"
   if (neverRetryCodes.includes(code)) return "final"
   if (neverRetryCodePrefixes.some((prefix) => code.startsWith(prefix))) return "final"
   if (neverRetryStatuses.includes(outcome.status)) return "final"

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, type Layer, Redacted } from "effect"
-import { Credentials } from "../src/index.ts"
+import { Cause, ConfigProvider, Effect, Exit, type Layer, Redacted } from "effect"
+import { Credentials, type HologresError } from "../src/index.ts"
 
 const secret = "CANARY-secret-5e6f"
 
@@ -52,15 +52,45 @@ describe("Credentials", () => {
   it.effect("warnings are data on the resolved credentials", () =>
     Effect.gen(function* () {
       const credentials = yield* Credentials.make({
-        accessKeyId: "LTAIid\u200D",
-        accessKeySecret: `${secret}\n`,
+        accessKeyId: " LTAIid",
+        accessKeySecret: `${secret}\u200D\n`,
         source: "environment"
       })
       assert.deepStrictEqual(credentials.warnings, [
-        "AccessKey ID contains an invisible (zero-width) character (from environment)",
-        "AccessKey secret has leading or trailing whitespace (from environment)"
+        "AccessKey ID has leading or trailing whitespace (from environment)",
+        "AccessKey secret has leading or trailing whitespace (from environment)",
+        "AccessKey secret contains an invisible (zero-width) character (from environment)"
       ])
       for (const warning of credentials.warnings) assert.notInclude(warning, secret)
+    })
+  )
+
+  it.effect("a key id or token that no HTTP header can carry is refused, naming the problem, never the value", () =>
+    Effect.gen(function* () {
+      const cases: ReadonlyArray<readonly [Partial<Credentials.Input>, string]> = [
+        [{ accessKeyId: "LTAIid\u200B" }, "AccessKey ID contains an invisible (zero-width) character"],
+        [{ accessKeyId: "LTAI\r\nX-Injected: 1" }, "AccessKey ID contains a line break or another control character"],
+        [{ accessKeyId: "LTAIïd" }, "AccessKey ID contains a character outside printable ASCII"],
+        [{ securityToken: `${secret}\uFEFF` }, "security token contains an invisible (zero-width) character"],
+        [{ securityToken: `${secret}\n` }, "security token contains a line break or another control character"]
+      ]
+      for (const [input, problem] of cases) {
+        const exit = yield* Effect.exit(
+          Credentials.make({ accessKeyId: "LTAIid", accessKeySecret: secret, source: "environment", ...input })
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) {
+          const error = Cause.squash(exit.cause) as HologresError.ConfigError
+          assert.strictEqual(error.reason, "InvalidCredentials")
+          assert.include(error.message, problem)
+          assert.include(error.message, "(from environment)")
+          assert.notInclude(error.message, secret)
+          assert.notInclude(error.message, "Injected")
+        }
+      }
+      // Tabs and spaces are header characters: only a warning, the request can still be sent.
+      const spaced = yield* Credentials.make({ accessKeyId: "LTAIid ", accessKeySecret: secret, source: "x" })
+      assert.strictEqual(spaced.warnings.length, 1)
     })
   )
 

@@ -20,7 +20,7 @@ describe("RetryPolicy", () => {
       [response(505), "final"],
       [response(501, "InternalError"), "final"],
       [response(400, "SignatureDoesNotMatch"), "final"],
-      [response(400, "SignatureNonceUsed"), "final"],
+      [response(400, "SignatureNonceUsed"), "retry"],
       [response(400, "InvalidTimeStamp.Expired"), "final"],
       [response(404, "InvalidAccessKeyId.NotFound"), "final"],
       [response(403, "Forbidden.RAM"), "final"],

@@ -15,6 +15,9 @@ const tooLarge = (status: number, maxBytes: number, seen: string) =>
     httpStatus: status
   })
 
+// Far more than an excerpt shows, so a secret that starts within the excerpt is whole when it is concealed.
+const headBytes = 16 * 1024
+
 const utf8 = (chunks: ReadonlyArray<Uint8Array>, size: number): string => {
   const all = new Uint8Array(size)
   let offset = 0
@@ -25,7 +28,17 @@ const utf8 = (chunks: ReadonlyArray<Uint8Array>, size: number): string => {
   return new TextDecoder("utf-8").decode(all)
 }
 
-const head = (chunk: Uint8Array): string => new TextDecoder("utf-8").decode(chunk.subarray(0, 512))
+const head = (chunks: ReadonlyArray<Uint8Array>): string => {
+  const all = new Uint8Array(headBytes)
+  let size = 0
+  for (const chunk of chunks) {
+    if (size >= headBytes) break
+    const part = chunk.subarray(0, headBytes - size)
+    all.set(part, size)
+    size += part.length
+  }
+  return new TextDecoder("utf-8").decode(all.subarray(0, size))
+}
 
 /**
  * Whether the declared length alone bounds the body: a `Content-Length` within the cap and no content coding. HTTP/1.1
@@ -44,11 +57,13 @@ const boundedByLength = (headers: Readonly<Record<string, string>>, maxBytes: nu
 }
 
 /**
- * The body as UTF-8 text, failing with `DecodeError` reason `TooLarge` as soon as more than `maxBytes` arrive. Stopping the stream cancels the rest of the transfer.
+ * The body as UTF-8 text, failing with `DecodeError` reason `TooLarge` as soon as more than `maxBytes` arrive, with an
+ * excerpt of its start passed through `conceal`. Stopping the stream cancels the rest of the transfer.
  */
 export const readCapped = (
   response: HttpClientResponse.HttpClientResponse,
-  maxBytes: number
+  maxBytes: number,
+  conceal: (text: string) => string = (text) => text
 ): Effect.Effect<string, HologresError.DecodeError | HttpClientError.ResponseError> => {
   // The common answer declares a small length: one read, without the per-chunk stream machinery (several times
   // the cost of the rest of the call on a small answer).
@@ -57,7 +72,7 @@ export const readCapped = (
     // CORS hides Content-Encoding).
     return Effect.flatMap(response.arrayBuffer, (buffer) =>
       buffer.byteLength > maxBytes
-        ? Effect.fail(tooLarge(response.status, maxBytes, head(new Uint8Array(buffer))))
+        ? Effect.fail(tooLarge(response.status, maxBytes, conceal(head([new Uint8Array(buffer)]))))
         : Effect.succeed(new TextDecoder("utf-8").decode(buffer))
     )
   }
@@ -66,7 +81,9 @@ export const readCapped = (
   return response.stream.pipe(
     Stream.runFoldEffect({ chunks: [] as Array<Uint8Array>, size: 0 }, (state, chunk) => {
       const size = state.size + chunk.length
-      if (size > maxBytes) return Effect.fail(tooLarge(response.status, maxBytes, head(state.chunks[0] ?? chunk)))
+      if (size > maxBytes) {
+        return Effect.fail(tooLarge(response.status, maxBytes, conceal(head([...state.chunks, chunk]))))
+      }
       state.chunks.push(chunk)
       return Effect.succeed({ chunks: state.chunks, size })
     }),

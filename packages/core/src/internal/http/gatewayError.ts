@@ -91,8 +91,6 @@ export const hintFor = (reason: HologresError.ApiErrorReason, context: HintConte
       return `The gateway rejects requests whose time is more than 15 minutes off. ${formatSkew(context.localTimeMs, context.serverDate)} Synchronise the local clock (NTP).`
     case "Permission":
       return "The RAM user or role lacks permission: attach a policy allowing hologram:GetUpgradeStatus on this instance (the Recommend link of the error explains the denial)."
-    case "NonceReused":
-      return "A nonce was sent twice; every attempt must be signed afresh. This points to a bug in the client or a replaying proxy."
     case "Throttled":
       return "The account's request quota for this API is exhausted for now; call less often or lower the concurrency."
     case "NotFound":

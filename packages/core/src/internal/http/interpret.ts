@@ -93,6 +93,18 @@ export const interpret = (
   if (gateway !== undefined) {
     const requestId = gateway.requestId ?? headerRequestId
     const reason = reasonOf(gateway.code, status)
+    if (reason === "NonceReused") {
+      // Every attempt is signed afresh, so the gateway has seen this very request: something on the way re-sent it
+      // and the answer to the first copy was lost. That is trouble in transit, and the next attempt gets through.
+      const id = requestId === undefined ? "" : `, request id ${requestId}`
+      const error = new HologresError.RequestError({
+        reason: "Transport",
+        message: `No usable answer: the signed request was re-sent unchanged after its first answer was lost (by the HTTP client on a reset connection, or by a proxy), and the gateway refused the copy as a replay (${gateway.code}${id})`,
+        attempts: attempt,
+        elapsedMs: 0
+      })
+      return fail(error, retryable, requestId)
+    }
     const { code, hostId, recommend } = gateway
     return fail(
       apiError({ reason, code, apiMessage: gateway.message, requestId, hostId, recommend }),
