@@ -99,7 +99,10 @@ const table = (rows) => {
 
 const gitRev = (() => {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim()
+    const rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim()
+    // Benchmarks run on the working tree; say so when it differs from the commit named.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root }).toString()
+    return dirty.trim() === "" ? rev : `${rev} plus uncommitted changes`
   } catch {
     return "unknown"
   }
