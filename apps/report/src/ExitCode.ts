@@ -13,9 +13,12 @@ export const ok = 0
 export const upgradeFailed = 1
 /** A usage error: a bad flag or argument, an unreadable input file. */
 export const usage = 2
-/** Configuration or credentials are missing or wrong. */
+/**
+ * Configuration or credentials are missing or unreadable before anything is sent. A key the gateway rejects is an API
+ * error (4): only the API can tell that a key is wrong.
+ */
 export const configuration = 3
-/** The API answered with an error, could not be reached, or its answer could not be decoded. */
+/** The API refused the call (a wrong key among the reasons), could not be reached, or its answer was undecodable. */
 export const api = 4
 /** `watch` gave up before the upgrade ended. */
 export const watchTimeout = 5
@@ -34,10 +37,13 @@ export const table: ReadonlyArray<readonly [code: number, meaning: string]> = [
   [ok, "nothing critical: no upgrade failed or was rolled back, every answer was read"],
   [upgradeFailed, "an upgrade failed or was rolled back (verdict failed or rolled-back)"],
   [usage, "usage error: a bad flag or argument, an input file that cannot be read"],
-  [configuration, "configuration or credentials missing or wrong"],
+  [
+    configuration,
+    "configuration missing or malformed, found before any call: no credentials, no region, a broken profile or credentials file, an invalid endpoint"
+  ],
   [
     api,
-    "the API answered with an error or could not be reached, or its answer is undecodable (empty, HTML, not JSON, wrong shape, Success: false)"
+    "the API refused the call (a wrong key or signature, a missing permission, an unknown instance), could not be reached, or its answer is undecodable (empty, HTML, not JSON, wrong shape, Success: false)"
   ],
   [watchTimeout, "watch gave up before the upgrade ended (--timeout)"],
   [internal, "an internal error (a bug); the cause is on stderr"],

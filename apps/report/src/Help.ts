@@ -49,7 +49,7 @@ const generic = [
  * Makes @effect/cli's text follow the colour rules and drops its generic lines. `colour` off removes every escape
  * code; on, keeps only the readable ones.
  */
-export const tidy = (text: string, colour: boolean): string => {
+export const tidy = (text: string, colour: boolean, nested: ReadonlyMap<string, string> = new Map()): string => {
   const painted = text.replace(sgrPattern, (_, params: string) => {
     if (!colour) return ""
     const kept = params.split(";").filter((param) => readable.has(param === "" ? "0" : param))
@@ -61,7 +61,10 @@ export const tidy = (text: string, colour: boolean): string => {
   })
   return (
     lines
-      .map((line) => line.replace(/^\$ (?!holo-upgrade)/, "$ holo-upgrade "))
+      // The parser's usage line names a nested command alone (`$ show`): give it its full path.
+      .map((line) =>
+        line.replace(/^\$ (?!holo-upgrade)(\S+)/, (_, name: string) => `$ holo-upgrade ${nested.get(name) ?? name}`)
+      )
       .join("\n")
       .replace(/\n{3,}/g, "\n\n")
       // The parser heads a help page with the name twice, alone and then with the version.
@@ -69,21 +72,26 @@ export const tidy = (text: string, colour: boolean): string => {
   )
 }
 
-/** Runs `effect` with @effect/cli's console output (help on stdout, usage errors on stderr) tidied. */
-export const withTidyConsole = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.gen(function* () {
-    const base = yield* Effect.console
-    const toStdout = yield* Terminal.colour("stdout")
-    const toStderr = yield* Terminal.colour("stderr")
-    const clean = (colour: boolean) => (args: ReadonlyArray<unknown>) =>
-      args.map((arg) => (typeof arg === "string" ? tidy(arg, colour) : arg))
-    const tidied: Console.Console = {
-      ...base,
-      log: (...args) => base.log(...clean(toStdout)(args)),
-      error: (...args) => base.error(...clean(toStderr)(args))
-    }
-    return yield* Console.withConsole(effect, tidied)
-  })
+/**
+ * Runs `effect` with @effect/cli's console output (help on stdout, usage errors on stderr) tidied, without the blank
+ * lines the parser leaves at the end; `nested` gives nested commands their full names (see `tidy`).
+ */
+export const withTidyConsole =
+  (nested: ReadonlyMap<string, string>) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.gen(function* () {
+      const base = yield* Effect.console
+      const toStdout = yield* Terminal.colour("stdout")
+      const toStderr = yield* Terminal.colour("stderr")
+      const clean = (colour: boolean) => (args: ReadonlyArray<unknown>) =>
+        args.map((arg) => (typeof arg === "string" ? tidy(arg, colour, nested).replace(/\n+$/, "") : arg))
+      const tidied: Console.Console = {
+        ...base,
+        log: (...args) => base.log(...clean(toStdout)(args)),
+        error: (...args) => base.error(...clean(toStderr)(args))
+      }
+      return yield* Console.withConsole(effect, tidied)
+    })
 
 const bold = (text: string, colour: boolean): string => (colour ? `\u001b[1m${text}\u001b[22m` : text)
 

@@ -11,6 +11,7 @@ import * as Command from "@effect/cli/Command"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Either, Layer, Logger } from "effect"
+import * as CommandLine from "./CommandLine.ts"
 import * as Config from "./commands/Config.ts"
 import * as Demo from "./commands/Demo.ts"
 import * as Emulator from "./commands/Emulator.ts"
@@ -25,15 +26,18 @@ import * as Terminal from "./Terminal.ts"
 
 const version = "0.1.0"
 
+// In the order of the help: the live commands first, then the offline ones, then the local tools.
 const subcommands = [
-  Render.command,
-  Watch.command,
-  Demo.command,
   Status.command,
+  Watch.command,
+  Render.command,
+  Demo.command,
   Emulator.command,
   Config.command
   // Each further subcommand: one entry here, one import above.
 ] as const
+
+const specs = subcommands.map(CommandLine.spec)
 
 const about = {
   name: "holo-upgrade",
@@ -71,15 +75,6 @@ const exitCode = (error: unknown): Effect.Effect<number> => {
   return Effect.as(Output.diagnose(`holo-upgrade: unexpected error: ${describeUnknown(error)}`), code)
 }
 
-// @effect/cli stops matching options at an argument starting with "-" that it does not know, so the usual `-` for
-// stdin would hide every flag after it (`render - --output json`). Moving a lone `-` to the end keeps those working;
-// one right after a flag is that flag's value and stays.
-const stdinLast = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const isStdin = (index: number) => index >= 2 && argv[index] === "-" && !argv[index - 1]!.startsWith("-")
-  const kept = argv.filter((_, index) => !isStdin(index))
-  return kept.length === argv.length ? argv : [...kept, "-"]
-}
-
 const run = (argv: ReadonlyArray<string>) => {
   const args = argv.slice(2)
   if (args.length === 0) return Effect.as(rootHelp("stderr"), ExitCode.usage)
@@ -87,7 +82,7 @@ const run = (argv: ReadonlyArray<string>) => {
   return cli(argv).pipe(
     Effect.as(ExitCode.ok),
     Effect.catchAll(exitCode),
-    Help.withTidyConsole,
+    Help.withTidyConsole(CommandLine.nestedNames(specs)),
     Effect.provide(Layer.succeed(CliConfig.CliConfig, Help.cliConfig))
   )
 }
@@ -101,7 +96,11 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-Either.match(Terminal.extract(stdinLast(process.argv)), {
+const parsed = Either.flatMap(Terminal.extract(process.argv), ({ argv, settings }) =>
+  Either.map(CommandLine.check(argv, specs), (ordered) => ({ argv: ordered, settings }))
+)
+
+Either.match(parsed, {
   onLeft: (message) => Effect.as(Output.diagnose(`holo-upgrade: ${message}`), ExitCode.usage),
   onRight: ({ argv, settings }) =>
     run(argv).pipe(

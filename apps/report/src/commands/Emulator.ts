@@ -17,6 +17,9 @@ const port = Options.integer("port").pipe(Options.withDefault(0), Options.withDe
 
 const key = Options.text("key").pipe(
   Options.repeated,
+  // Without a --key the demo pair is accepted; optional, so the usage line does not show the flag as required.
+  Options.optional,
+  Options.map(Option.getOrElse((): ReadonlyArray<string> => [])),
   Options.withDescription(
     `A key pair to accept, ID:SECRET or ID:SECRET:TOKEN for STS; repeatable. Default: the demo pair ${AccessKey.show(AccessKey.demo)}`
   )

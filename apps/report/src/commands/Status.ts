@@ -23,7 +23,10 @@ import * as Terminal from "../Terminal.ts"
 
 const instanceIds = Args.text({ name: "INSTANCE_ID" }).pipe(
   Args.withDescription("Instance ids to ask about, in the default region; or none, with --from-file"),
-  Args.repeated
+  Args.repeated,
+  // Optional, so the usage line shows that --from-file alone will do.
+  Args.optional,
+  Args.map(Option.getOrElse((): ReadonlyArray<string> => []))
 )
 
 const fromFile = Options.text("from-file").pipe(

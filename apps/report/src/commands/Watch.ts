@@ -58,7 +58,7 @@ export const formatOption = Options.choice("output", formats).pipe(
   Options.withAlias("o"),
   Options.withDefault("table" as Format),
   Options.withDescription(
-    "Output format: table (default), json or markdown for the final report; ndjson for one line per poll per instance"
+    `Output format: ${Output.formats.filter((name) => name !== "ndjson").join(", ")} for the final report (table by default); ndjson for one line per poll per instance`
   )
 )
 
@@ -226,7 +226,7 @@ export const command = Command.make(
         `Poll GetUpgradeStatus for each instance every --interval (default ${defaults.interval}) until its upgrade succeeded, failed or was rolled back, or until --timeout (default ${defaults.timeout}) passes. A failure counts as soon as Details shows it (a failed step, a failing StatusCode, a rollback), even while Status still says upgrading. An unknown or undocumented state keeps the watch waiting; it never counts as success. Progress (step, elapsed, ETA) goes to stderr when stderr is a terminal; the final report goes to stdout.`
       ),
       HelpDoc.p(
-        "Exit codes: 0 every upgrade succeeded; 1 an upgrade failed or was rolled back (its step and StatusCode on stderr); 2 usage; 3 configuration or credentials; 4 the API failed for good (a wrong key, a missing permission, an unknown instance); 5 the timeout passed first (the last state seen and its request id on stderr); 130 interrupted (the last known state on stderr)."
+        "Exit codes: 0 every upgrade succeeded; 1 an upgrade failed or was rolled back (its step and StatusCode on stderr); 2 usage; 3 no credentials or region found; 4 the API refused for good (a wrong key, a missing permission, an unknown instance) or could not be reached; 5 the timeout passed first (the last state seen and its request id on stderr); 130 interrupted (the last known state on stderr)."
       )
     ])
   )
