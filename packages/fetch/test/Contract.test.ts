@@ -27,7 +27,8 @@ describe("adapter contract: @holo-upgrade/fetch on Node", () => {
       return contractCase.run({
         createClient,
         emulator,
-        accessKey: { accessKeyId: key.accessKeyId, accessKeySecret: Redacted.value(key.accessKeySecret) }
+        accessKey: { accessKeyId: key.accessKeyId, accessKeySecret: Redacted.value(key.accessKeySecret) },
+        startEmulator
       })
     })
   }

@@ -18,7 +18,7 @@ Deno.test("adapter contract: @holo-upgrade/fetch on Deno", async (t) => {
         name:
           contractCase.skip === undefined ? contractCase.name : `${contractCase.name} (skipped: ${contractCase.skip})`,
         ignore: contractCase.skip !== undefined,
-        fn: () => contractCase.run({ createClient, emulator, accessKey })
+        fn: () => contractCase.run({ createClient, emulator, accessKey, startEmulator })
       })
     }
   } finally {
