@@ -1,10 +1,7 @@
 /**
- * Hashing and HMAC for the signers, platform-free so they run unchanged on Node, Deno, Bun, workers and browsers.
- * SHA-256 (every V3 signature) is computed synchronously in `sha256.ts`; SHA-1 (the older V1 scheme only) goes
- * through Web Crypto.
+ * Hashing and HMAC over Web Crypto, so the signer runs unchanged on Node, Deno, Bun, workers and browsers.
  */
 import { Effect } from "effect"
-import { hmacSha256, sha256 } from "./sha256.ts"
 
 const utf8 = new TextEncoder()
 
@@ -30,18 +27,31 @@ export const toBase64 = (bytes: Uint8Array): string => {
 
 /** SHA-256 of the input, as lower-case hex. */
 export const sha256Hex = (input: string | Uint8Array): Effect.Effect<string> =>
-  Effect.sync(() => toHex(sha256(toBytes(input))))
+  Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", toBytes(input))).pipe(
+    Effect.map((digest) => toHex(new Uint8Array(digest)))
+  )
+
+// A client signs every call with the same secret: importing it once instead of per call saves a third of the
+// signing time. One entry only, so a process that rotates keys holds at most the latest non-extractable key.
+let lastKey: { readonly secret: string; readonly hash: string; readonly key: Promise<CryptoKey> } | undefined
+
+const importKey = (hash: "SHA-256" | "SHA-1", secret: string): Promise<CryptoKey> => {
+  if (lastKey !== undefined && lastKey.secret === secret && lastKey.hash === hash) return lastKey.key
+  const key = globalThis.crypto.subtle.importKey("raw", toBytes(secret), { name: "HMAC", hash }, false, ["sign"])
+  lastKey = { secret, hash, key }
+  // A failed import must not stay cached.
+  key.catch(() => {
+    if (lastKey?.key === key) lastKey = undefined
+  })
+  return key
+}
 
 /** HMAC of `message` keyed with `key` (both UTF-8), as raw bytes. */
 export const hmac = (hash: "SHA-256" | "SHA-1", key: string, message: string): Effect.Effect<Uint8Array> =>
-  hash === "SHA-256"
-    ? Effect.sync(() => hmacSha256(toBytes(key), toBytes(message)))
-    : Effect.promise(async () => {
-        const cryptoKey = await globalThis.crypto.subtle.importKey("raw", toBytes(key), { name: "HMAC", hash }, false, [
-          "sign"
-        ])
-        return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, toBytes(message)))
-      })
+  Effect.promise(async () => {
+    const cryptoKey = await importKey(hash, key)
+    return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, toBytes(message)))
+  })
 
 /** `bytes` fresh random bytes from the platform's CSPRNG, as lower-case hex. */
 export const randomHex = (bytes: number): string => toHex(globalThis.crypto.getRandomValues(new Uint8Array(bytes)))
