@@ -159,7 +159,9 @@ describe("holo-upgrade status --qps", () => {
   })
   afterAll(() => limited.close())
 
-  it("keeps every second of requests at the emulator within the limit, and none is throttled", async () => {
+  // The limit is set below the emulator's quota of 4: on a loaded machine a late first request bunches the next ones
+  // together, and the margin keeps that from reading as a limiter fault.
+  it("keeps every second of requests at the emulator within the quota, and none is throttled", async () => {
     const list = `${limited.instances().join("\n")}\n`
     const result = await run(
       [
@@ -171,7 +173,7 @@ describe("holo-upgrade status --qps", () => {
         "-r",
         "cn-hangzhou",
         "--qps",
-        "4",
+        "3",
         "--concurrency",
         "8"
       ],
@@ -188,7 +190,8 @@ describe("holo-upgrade status --qps", () => {
     // Arrival times carry some jitter from this (busy) test process, so windows are counted 100 ms short of a second.
     const most = Math.max(...times.map((time) => times.filter((other) => other >= time && other < time + 900).length))
     assert.isAtMost(most, 4)
-    assert.isAtLeast(times[11]! - times[0]!, 2000)
+    // Twelve requests at three a second take at least eleven spacings of a third of a second.
+    assert.isAtLeast(times[11]! - times[0]!, 3300)
   })
 })
 
