@@ -1,6 +1,7 @@
 /**
- * `holo-upgrade watch INSTANCE_ID...`: asks about each instance once per interval until its upgrade has a terminal
- * verdict, then prints the final report. A board on stderr shows step, elapsed time and ETA when stderr is a
+ * `holo-upgrade watch [INSTANCE_ID...] [--from-file FILE|-]`: asks about each instance once per interval until its
+ * upgrade has a terminal verdict, then prints the final report. Instances are listed, deduplicated, placed in their
+ * regions and rate-limited (`--qps`) exactly as for `status` (see `FleetFlags`). A board on stderr shows step, elapsed time and ETA when stderr is a
  * terminal; `--output ndjson` streams every answer instead, one line per poll per instance.
  */
 import { appendFile, writeFile } from "node:fs/promises"
@@ -9,8 +10,10 @@ import { type HologresClient, type HologresError, JsonWriter } from "@holo-upgra
 import { Clock, Effect, type Layer, Option } from "effect"
 import * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
+import * as FleetFlags from "../FleetFlags.ts"
 import * as Output from "../Output.ts"
 import * as Json from "../output/Json.ts"
+import type * as RateLimiter from "../RateLimiter.ts"
 import type * as Report from "../Report.ts"
 import * as Terminal from "../Terminal.ts"
 import * as Progress from "../watch/Progress.ts"
@@ -30,8 +33,11 @@ export type Format = Output.Format | "ndjson"
 export const formats: ReadonlyArray<Format> = [...new Set<Format>([...Output.formats, "ndjson"])]
 
 const instanceIds = Args.text({ name: "INSTANCE_ID" }).pipe(
-  Args.withDescription("The Hologres instance ids to watch"),
-  Args.atLeast(1)
+  Args.withDescription("Instance ids to watch, in the default region; or none, with --from-file"),
+  Args.repeated,
+  // Optional, so the usage line shows that --from-file alone will do.
+  Args.optional,
+  Args.map(Option.getOrElse((): ReadonlyArray<string> => []))
 )
 
 const interval = Options.text("interval").pipe(
@@ -71,6 +77,8 @@ export interface Plan {
   readonly failFast: boolean
   readonly format: Format
   readonly out: Option.Option<string>
+  /** Shared by every poll; default no limit. */
+  readonly limiter?: RateLimiter.RateLimiter | undefined
 }
 
 const message = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
@@ -155,6 +163,7 @@ export const execute = <E>(
       timeoutMs: plan.timeoutMs,
       concurrency: plan.concurrency,
       failFast: plan.failFast,
+      limiter: plan.limiter,
       onPoll:
         ndjson === undefined
           ? undefined
@@ -187,34 +196,34 @@ export const command = Command.make(
   "watch",
   {
     instanceIds,
+    fromFile: FleetFlags.fromFile,
     ...Connection.options,
     interval,
     timeout,
     concurrency,
+    qps: FleetFlags.qps,
     failFast,
     format: formatOption,
     out: Output.out
   },
   (flags): Effect.Effect<void, ExitCode.UsageError | ExitCode.CommandExit | HologresError.ConfigError> =>
     Effect.gen(function* () {
-      if (flags.concurrency < 1) {
-        return yield* new ExitCode.UsageError({ message: `--concurrency must be at least 1, got ${flags.concurrency}` })
-      }
       const intervalMs = yield* spanFlag("interval", flags.interval, minimumIntervalMs)
       const timeoutMs = yield* spanFlag("timeout", flags.timeout, 1)
-      const connection = yield* Connection.connect(flags.instanceIds, flags)
+      const fleet = yield* FleetFlags.setUp(flags)
 
       const outcome = yield* execute(
         {
-          targets: flags.instanceIds.map((instanceId) => ({ instanceId, regionId: connection.regionId })),
+          targets: fleet.targets,
           intervalMs,
           timeoutMs,
           concurrency: flags.concurrency,
           failFast: flags.failFast,
           format: flags.format,
-          out: flags.out
+          out: flags.out,
+          limiter: fleet.limiter
         },
-        connection.layer
+        fleet.client
       )
       const code = Watcher.exitCode(outcome)
       if (code !== ExitCode.ok) return yield* new ExitCode.CommandExit({ code })
@@ -223,7 +232,7 @@ export const command = Command.make(
   Command.withDescription(
     HelpDoc.blocks([
       HelpDoc.p(
-        `Poll GetUpgradeStatus for each instance every --interval (default ${defaults.interval}) until its upgrade succeeded, failed or was rolled back, or until --timeout (default ${defaults.timeout}) passes. A failure counts as soon as Details shows it (a failed step, a failing StatusCode, a rollback), even while Status still says upgrading. An unknown or undocumented state keeps the watch waiting; it never counts as success. Progress (step, elapsed, ETA) goes to stderr when stderr is a terminal; the final report goes to stdout.`
+        `Poll GetUpgradeStatus for each instance (from arguments or --from-file, in one region or many; an instance listed twice is asked once) every --interval (default ${defaults.interval}) until its upgrade succeeded, failed or was rolled back, or until --timeout (default ${defaults.timeout}) passes. A failure counts as soon as Details shows it (a failed step, a failing StatusCode, a rollback), even while Status still says upgrading. An unknown or undocumented state keeps the watch waiting; it never counts as success. Progress (step, elapsed, ETA) goes to stderr when stderr is a terminal; the final report goes to stdout.`
       ),
       HelpDoc.p(
         "Exit codes: 0 every upgrade succeeded; 1 an upgrade failed or was rolled back (its step and StatusCode on stderr); 2 usage; 3 no credentials or region found; 4 the API refused for good (a wrong key, a missing permission, an unknown instance) or could not be reached; 5 the timeout passed first (the last state seen and its request id on stderr); 130 interrupted (the last known state on stderr)."

@@ -7,6 +7,7 @@
 import { Assessment, HologresClient, type HologresError, RetryPolicy } from "@holo-upgrade/core"
 import { Clock, Effect, Either, Ref } from "effect"
 import * as ExitCode from "../ExitCode.ts"
+import * as RateLimiter from "../RateLimiter.ts"
 import * as Report from "../Report.ts"
 
 /** An instance to watch, and the region its calls go to. */
@@ -61,6 +62,8 @@ export interface Options {
   readonly concurrency: number
   /** End at the first failure instead of waiting for the other instances. */
   readonly failFast?: boolean | undefined
+  /** Shared by every poll: each waits for its turn before its call (see `RateLimiter.prepaid`); default no limit. */
+  readonly limiter?: RateLimiter.RateLimiter | undefined
   /** Every answer (or failed call) as soon as it is read, with the instance's state after it. */
   readonly onPoll?: ((instance: Instance, report: Report.InstanceReport) => Effect.Effect<void>) | undefined
   /** After every round. */
@@ -176,6 +179,8 @@ export const run = (options: Options): Effect.Effect<Outcome, never, HologresCli
       }))
     )
     const rounds = yield* Ref.make(0)
+    // The wait for a turn stays outside the call, so a long queue never counts against its attempt timeout.
+    const prepaid = RateLimiter.prepaid(options.limiter ?? RateLimiter.unlimited)
     const snapshot = Effect.all({
       startedAt: Effect.succeed(startedAt),
       now: Clock.currentTimeMillis,
@@ -186,7 +191,7 @@ export const run = (options: Options): Effect.Effect<Outcome, never, HologresCli
     const poll = (index: number) =>
       Effect.gen(function* () {
         const target = (yield* Ref.get(state))[index]!.target
-        const answer = yield* hologres.getUpgradeStatus(target).pipe(
+        const answer = yield* prepaid(hologres.getUpgradeStatus(target)).pipe(
           Effect.flatMap((response) => Report.fromResponse(response, target)),
           Effect.either
         )
