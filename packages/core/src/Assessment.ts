@@ -15,6 +15,7 @@
  */
 import { Clock, Effect } from "effect"
 import { decodingFindings, type Finding, flightingFindings, instanceFindings } from "./internal/assessment/findings.ts"
+import { formatSeconds } from "./internal/assessment/spans.ts"
 import { namesFailure, type StepPhase, stepPhase } from "./internal/assessment/vocabulary.ts"
 import * as UpgradeDetails from "./UpgradeDetails.ts"
 import { isKnownStatus, knownStatuses, type Timestamp, type UpgradeRecord } from "./UpgradeStatus.ts"
@@ -30,6 +31,12 @@ export type State = (typeof states)[number]
 
 /** Whether a verdict means the upgrade did not go through: the states that make the command exit with 1. */
 export const isFailure = (state: State): boolean => state === "failed" || state === "rolled-back"
+
+/**
+ * A length of time in seconds as every message and report writes it: `0.8 s`, `47 s`, `12.5 min`, `2 h 05 min`.
+ * Two lengths that read the same are the same to a reader, so comparisons meant for people compare these texts.
+ */
+export const describeSeconds = (seconds: number): string => formatSeconds(seconds)
 
 /** A step as it appears in the timeline: status verbatim, its phase as read, its times and duration in seconds. */
 export interface TimelineStep {
@@ -250,8 +257,11 @@ const remainingOf = (
     const step = timeline.find((candidate) => estimateOfStep[candidate.step] === part.name)
     if (step?.phase === "done" || step?.phase === "failed") continue
     if (step?.phase === "running" && step.durationSeconds !== undefined) {
-      if (step.durationSeconds > part.seconds) {
-        overrun.push(`${step.step} has run ${Math.round(step.durationSeconds)} s against ${part.seconds} s estimated`)
+      // Late only as far as the message can show it: "has run 10 s against 10 s" would contradict itself.
+      const ran = formatSeconds(step.durationSeconds)
+      const expected = formatSeconds(part.seconds)
+      if (step.durationSeconds > part.seconds && ran !== expected) {
+        overrun.push(`${step.step} has run ${ran} against ${expected} estimated`)
       }
       remaining += Math.max(0, part.seconds - step.durationSeconds)
       continue
@@ -264,7 +274,7 @@ const remainingOf = (
 const describeEstimate = (estimate: ReadonlyArray<EstimatePart>, total: number): Finding => ({
   severity: "info",
   code: "estimated-duration",
-  message: `Estimated upgrade time ${total} s (${(total / 60).toFixed(1)} min): ${estimate.map((part) => `${part.name} ${part.seconds} s`).join(", ")}; the API states no unit, seconds are assumed`
+  message: `Estimated upgrade time ${formatSeconds(total)}: ${estimate.map((part) => `${part.name} ${part.seconds}`).join(", ")}; the API states no unit, seconds are assumed`
 })
 
 /**

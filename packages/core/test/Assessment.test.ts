@@ -123,9 +123,53 @@ describe("Assessment rules", () => {
       yield* TestClock.adjust("10 minutes")
       const late = yield* Assessment.assess(input)
       assert.strictEqual(late.remainingSeconds, 0)
-      assert.include(finding(late, "over-estimate").message, "DoUpgrade has run 700 s against 600 s")
+      assert.include(finding(late, "over-estimate").message, "DoUpgrade has run 11.7 min against 10 min estimated")
     })
   )
+
+  it("is late only when the message can show it: a step at its estimate, to the shown precision, is on time", () => {
+    const running = (startTime: string) =>
+      inputOf({
+        Status: "upgrading",
+        Details: JSON.stringify({
+          FlightingReport: { EstimatedUpgradeTime: { UpgradeInstance: 10 } },
+          UpgradingSteps: { DoUpgrade: { Status: "Running", StartTime: startTime } }
+        })
+      })
+    const now = at("2024-05-01T10:00:10.400Z")
+    // 10.4 s against 10 s reads "10 s against 10 s": no finding.
+    const onTime = Assessment.assessAt(running("2024-05-01T10:00:00Z"), now)
+    assert.notInclude(codes(onTime), "over-estimate")
+    assert.strictEqual(onTime.timeline[0]!.durationSeconds, 10.4)
+    // 12.4 s against 10 s shows the difference.
+    const late = Assessment.assessAt(running("2024-05-01T09:59:58Z"), now)
+    assert.strictEqual(
+      finding(late, "over-estimate").message,
+      "Running late: DoUpgrade has run 12 s against 10 s estimated"
+    )
+  })
+
+  it("writes every length of time one way", () => {
+    const cases: ReadonlyArray<readonly [number, string]> = [
+      [0, "0 s"],
+      [-3, "0 s"],
+      [Number.NaN, "0 s"],
+      [0.8, "0.8 s"],
+      [1.77, "1.8 s"],
+      [2, "2 s"],
+      [9.96, "10 s"],
+      [47.4, "47 s"],
+      [89.4, "89 s"],
+      [89.6, "1.5 min"],
+      [750, "12.5 min"],
+      [600, "10 min"],
+      [3590, "59.8 min"],
+      [3599, "1 h 00 min"],
+      [3600, "1 h 00 min"],
+      [7500, "2 h 05 min"]
+    ]
+    for (const [seconds, text] of cases) assert.strictEqual(Assessment.describeSeconds(seconds), text, String(seconds))
+  })
 
   it("counts a step whose status it does not understand as not done", () => {
     const assessment = Assessment.assessAt(
