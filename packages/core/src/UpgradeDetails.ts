@@ -19,7 +19,8 @@ export interface Issue {
 
 /**
  * An integer count. Accepts a number, a bigint (what `TolerantJson` returns beyond 2^53) or a string of digits; a
- * value that fits a double comes back as a number, a larger one as an exact bigint.
+ * value a double holds exactly (a safe integer) comes back as a number, any larger one as an exact bigint, so that
+ * sums of counts never round or overflow to `Infinity` (a count sent as `1e308` is an integer too).
  */
 export const Count = Schema.transformOrFail(
   Schema.Union(Schema.Number, Schema.BigIntFromSelf, Schema.String),
@@ -28,9 +29,11 @@ export const Count = Schema.transformOrFail(
     strict: true,
     decode: (raw, _, ast) => {
       if (typeof raw === "number") {
-        return Number.isInteger(raw)
+        return Number.isSafeInteger(raw)
           ? ParseResult.succeed(raw)
-          : ParseResult.fail(new ParseResult.Type(ast, raw, `Expected an integer, got ${raw}`))
+          : Number.isInteger(raw)
+            ? ParseResult.succeed(BigInt(raw))
+            : ParseResult.fail(new ParseResult.Type(ast, raw, `Expected an integer, got ${raw}`))
       }
       const text = typeof raw === "bigint" ? String(raw) : raw.trim()
       if (!/^-?\d{1,400}$/.test(text)) {
@@ -59,8 +62,16 @@ export const Measure = Schema.transformOrFail(
   }
 )
 
-/** A duration in (assumed) seconds: a `Measure` that is not negative. */
-export const Seconds = Measure.pipe(Schema.nonNegative({ message: () => "Expected a duration of zero or more" }))
+/**
+ * A duration in (assumed) seconds: a `Measure` from zero to 2^53 − 1 (some 285 million years). The bound keeps sums
+ * of estimates finite and exact; a larger "duration" is not one.
+ */
+export const Seconds = Measure.pipe(
+  Schema.nonNegative({ message: () => "Expected a duration of zero or more" }),
+  Schema.lessThanOrEqualTo(Number.MAX_SAFE_INTEGER, {
+    message: () => `Expected a duration of at most ${Number.MAX_SAFE_INTEGER} seconds`
+  })
+)
 
 // A part of the document: its schema (decoding the whole part at once) and a salvage that, when the whole fails,
 // decodes what it can below it. The two are built together so the fallback always mirrors the schema.

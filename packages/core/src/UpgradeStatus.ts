@@ -5,6 +5,7 @@
  */
 import { Either, Option, ParseResult, Schema } from "effect"
 import * as HologresError from "./HologresError.ts"
+import * as JsonWriter from "./JsonWriter.ts"
 import * as TolerantJson from "./TolerantJson.ts"
 
 /**
@@ -276,13 +277,14 @@ export const decodeUnknown = (value: unknown): Either.Either<Response, HologresE
   })
 }
 
+// Text of a value for an excerpt, for any value a caller may pass: `JSON.stringify` throws on a bigint and overflows on
+// deep nesting, and `String` throws on an object without a prototype. The writer handles all of them but a cycle.
 const safeText = (value: unknown): string => {
   if (typeof value === "string") return value
-  if (typeof value === "bigint") return `${value}`
   try {
-    return JSON.stringify(value) ?? String(value)
+    return JsonWriter.stringify(value)
   } catch {
-    return String(value)
+    return describeValue(value)
   }
 }
 

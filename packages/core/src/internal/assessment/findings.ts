@@ -22,10 +22,11 @@ export const plural = (count: Count, one: string, many = `${one}s`): string =>
 
 const isPositive = (count: Count | undefined): count is Count => count !== undefined && count > 0
 
-const sum = (counts: ReadonlyArray<Count>): Count =>
-  counts.some((count) => typeof count === "bigint")
-    ? counts.reduce<bigint>((total, count) => total + BigInt(count), 0n)
-    : counts.reduce<number>((total, count) => total + (count as number), 0)
+// Summed exactly, whatever the sizes: a number only when the total is one a double holds exactly.
+const sum = (counts: ReadonlyArray<Count>): Count => {
+  const total = counts.reduce<bigint>((sum, count) => sum + BigInt(count), 0n)
+  return Number.isSafeInteger(Number(total)) ? Number(total) : total
+}
 
 const listed = (items: ReadonlyArray<string>, limit = 5): string =>
   items.length <= limit ? items.join(", ") : `${items.slice(0, limit).join(", ")} and ${items.length - limit} more`
