@@ -42,6 +42,8 @@ export interface Snapshot {
   readonly done: number
   /** Reports per verdict; a failed call counts as `unknown`. */
   readonly counts: Readonly<Record<Assessment.State, number>>
+  /** Answers per verdict, failed calls left out: what the instances said, as opposed to what could not be asked. */
+  readonly verdicts: Readonly<Record<Assessment.State, number>>
   /** How many calls failed (their reports hold the error). */
   readonly failedCalls: number
   /** Failed or rolled-back upgrades first, then failed calls, unknown verdicts, critical and warning findings. */
@@ -115,7 +117,10 @@ export const attentionOf = (report: Report.InstanceReport, target: Target, index
 
 /** A running tally; `add` counts one report, `snapshot` reads it. */
 export const tally = (targets: ReadonlyArray<Target>) => {
-  const counts = Object.fromEntries(Assessment.states.map((state) => [state, 0])) as Record<Assessment.State, number>
+  const zero = () =>
+    Object.fromEntries(Assessment.states.map((state) => [state, 0])) as Record<Assessment.State, number>
+  const counts = zero()
+  const verdicts = zero()
   const attention: Array<Attention> = []
   const outcomes = { upgradesFailed: 0, callsFailed: 0, configFailures: 0 }
   const inFlight = new Set<number>()
@@ -130,6 +135,7 @@ export const tally = (targets: ReadonlyArray<Target>) => {
       done += 1
       counts[report.state] += 1
       const outcome = ExitCode.outcomeOf(report)
+      if (outcome.callsFailed === 0) verdicts[report.state] += 1
       outcomes.upgradesFailed += outcome.upgradesFailed
       outcomes.callsFailed += outcome.callsFailed
       outcomes.configFailures += outcome.configFailures
@@ -150,6 +156,7 @@ export const tally = (targets: ReadonlyArray<Target>) => {
       regions,
       done,
       counts: { ...counts },
+      verdicts: { ...verdicts },
       failedCalls: outcomes.callsFailed,
       attention: [...attention].sort((a, b) => attentionRank(a) - attentionRank(b) || a.index - b.index),
       inFlight: [...inFlight].sort((a, b) => a - b).map((index) => targets[index]!),
@@ -233,8 +240,9 @@ export interface Paint {
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`
 
 /**
- * The summary that heads a fleet's table: counts per verdict (failures first), then one line per instance that
- * needs attention, worst first. Ends with a newline.
+ * The summary that heads a fleet's table: answers per verdict and failed calls (failures first), what is still
+ * unanswered when the run was cut short, then one line per instance that needs attention, worst first. Ends with a
+ * newline.
  */
 export const summaryText = (snapshot: Snapshot, paint: Paint): string => {
   const paintState = (state: Assessment.State) =>
@@ -245,26 +253,47 @@ export const summaryText = (snapshot: Snapshot, paint: Paint): string => {
         : state === "unknown"
           ? paint.yellow
           : (text: string) => text
-  const counts = attentionOrder
-    .filter((state) => snapshot.counts[state] > 0)
-    .map((state) => paintState(state)(`${snapshot.counts[state]} ${stateLabel(state)}`))
-  const failedCalls = snapshot.failedCalls > 0 ? ` (${plural(snapshot.failedCalls, "call")} failed)` : ""
+  const verdicts = attentionOrder
+    .filter((state) => snapshot.verdicts[state] > 0)
+    .map((state) => ({
+      rank: attentionOrder.indexOf(state),
+      text: paintState(state)(`${snapshot.verdicts[state]} ${stateLabel(state)}`)
+    }))
+  // A failed call says nothing about the upgrade: it is counted apart, after the failed upgrades.
+  const failedCalls =
+    snapshot.failedCalls > 0
+      ? [
+          {
+            rank: attentionOrder.indexOf("unknown") - 0.5,
+            text: paint.red(`${snapshot.failedCalls} CALL${snapshot.failedCalls === 1 ? "" : "S"} FAILED`)
+          }
+        ]
+      : []
+  const unanswered = snapshot.total - snapshot.done
+  const parts = [...verdicts, ...failedCalls]
+    .sort((a, b) => a.rank - b.rank)
+    .map((part) => part.text)
+    .concat(unanswered > 0 ? [`${unanswered} UNANSWERED`] : [])
   const scope = `${plural(snapshot.total, "instance")} in ${plural(snapshot.regions, "region")}`
-  const unanswered = snapshot.done < snapshot.total ? `, ${snapshot.total - snapshot.done} unanswered` : ""
-  const lines = [`${paint.bold("Summary")}   ${scope}${unanswered}: ${counts.join(" · ")}${failedCalls}`]
-  if (snapshot.attention.length === 0) {
-    lines.push(`${paint.bold("Attention")} none`)
-  } else {
+  const lines = [`${paint.bold("Summary")}   ${scope}: ${parts.join(" · ")}`]
+  if (snapshot.attention.length > 0) {
     lines.push(`${paint.bold("Attention")} ${snapshot.attention.length} of ${snapshot.total}`)
     const rows = columns(
       snapshot.attention.map((entry) => [entry.instanceId, entry.regionId, stateLabel(entry.state), entry.message])
     )
     lines.push(...rows.map((row, index) => paintState(snapshot.attention[index]!.state)(row)))
+  } else if (snapshot.done === snapshot.total) {
+    lines.push(`${paint.bold("Attention")} none: no failure, failed call, unknown verdict or warning`)
+  } else if (snapshot.done > 0) {
+    lines.push(`${paint.bold("Attention")} none among the ${snapshot.done} answered`)
   }
   return `${lines.join("\n")}\n`
 }
 
-/** The summary as a JSON value: counts per verdict, failed calls, and the instances that need attention. */
+/**
+ * The summary as a JSON value: reports per verdict (`counts`, a failed call as `unknown`), failed calls, the instances
+ * that need attention, and answers per verdict without the failed calls (`verdicts`). Keys are only ever appended.
+ */
 export const summaryJson = (snapshot: Snapshot) => ({
   total: snapshot.total,
   answered: snapshot.done,
@@ -278,5 +307,6 @@ export const summaryJson = (snapshot: Snapshot) => ({
     severity: entry.severity,
     code: entry.code,
     message: entry.message
-  }))
+  })),
+  verdicts: Object.fromEntries(Assessment.states.map((state) => [state, snapshot.verdicts[state]]))
 })

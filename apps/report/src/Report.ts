@@ -44,6 +44,13 @@ const isHttpOk = (code: number | undefined): boolean => code === undefined || (c
 export const callFailed = (report: InstanceReport): boolean =>
   report.error !== undefined || report.success === false || !isHttpOk(report.httpStatusCode)
 
+// `ErrorCode 404 ("Internal server error.")`, or whichever of the two fields is there.
+const errorFields = (response: UpgradeStatus.Response): string => {
+  const message = response.ErrorMessage === undefined ? undefined : JSON.stringify(response.ErrorMessage)
+  if (response.ErrorCode === undefined) return `ErrorMessage ${message}`
+  return `ErrorCode ${response.ErrorCode}${message === undefined ? "" : ` (${message})`}`
+}
+
 const answerFindings = (
   response: UpgradeStatus.Response,
   repairs: ReadonlyArray<{ readonly kind: string }>
@@ -60,7 +67,7 @@ const answerFindings = (
     findings.push({
       severity: "info",
       code: "error-fields-ignored",
-      message: `The answer carries ${error} although the call succeeded; as the API documents, these fields are informational then`
+      message: `The answer also carries ${errorFields(response)}, which the API treats as informational when the call succeeds`
     })
   }
   if (response.Data.length > 1) {
@@ -138,7 +145,7 @@ export const fromError = (error: HologresError.HologresError, target: Target = {
   error
 })
 
-/** A one-line account of an error: its message, what was found, and the hint when there is one. */
+/** A one-line account of an error: its message, what was found, and the hint when there is one, as its own sentence. */
 export const describeError = (error: HologresError.HologresError): string => {
   switch (error._tag) {
     case "HologresDecodeError":
@@ -146,11 +153,14 @@ export const describeError = (error: HologresError.HologresError): string => {
         ? `${error.message}; found: ${error.excerpt}`
         : error.message
     case "HologresApiError":
-      return error.hint !== undefined ? `${error.message} (${error.hint})` : error.message
+      return error.hint !== undefined ? `${sentence(error.message)} Hint: ${error.hint}` : error.message
     default:
       return error.message
   }
 }
+
+// A message ends with a full stop before a hint follows it.
+const sentence = (text: string): string => (/[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`)
 
 /** Whether a value is one of the core's tagged errors. */
 export const isHologresError = (value: unknown): value is HologresError.HologresError =>

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
-import { HologresClient, HologresError, UpgradeStatus } from "@holo-upgrade/core"
+import { Assessment, HologresClient, HologresError, UpgradeStatus } from "@holo-upgrade/core"
 import { Deferred, Effect, Either, Fiber, Layer, Ref, TestClock } from "effect"
 import * as ExitCode from "../src/ExitCode.ts"
 import * as Fleet from "../src/Fleet.ts"
@@ -76,13 +76,61 @@ describe("Fleet", () => {
       )
       assert.strictEqual(snapshot.exitCode, ExitCode.upgradeFailed)
       const summary = Fleet.summaryText(snapshot, Table.plain)
-      assert.match(
-        summary,
-        /^Summary +4 instances in 2 regions: 1 ROLLED BACK · 1 UNKNOWN · 2 NO RECORD \(1 call failed\)/
-      )
+      // The failed call is counted apart, not as an unknown verdict; JSON keeps `counts` and adds `verdicts`.
+      assert.match(summary, /^Summary +4 instances in 2 regions: 1 ROLLED BACK · 1 CALL FAILED · 2 NO RECORD\n/)
       assert.match(summary, /Attention 2 of 4\n +rb-3 +cn-hangzhou +ROLLED BACK/)
+      assert.strictEqual(snapshot.verdicts.unknown, 0)
+      const json = Fleet.summaryJson(snapshot)
+      assert.deepStrictEqual(Object.keys(json), [
+        "total",
+        "answered",
+        "regions",
+        "counts",
+        "failedCalls",
+        "attention",
+        "verdicts"
+      ])
+      assert.strictEqual(json.counts.unknown, 1)
+      assert.strictEqual(json.failedCalls, 1)
+      assert.deepStrictEqual(
+        [json.verdicts.unknown, json.verdicts["rolled-back"], json.verdicts["no-record"]],
+        [0, 1, 2]
+      )
     })
   )
+
+  it("says what a run cut short knew, with no dangling list: the unanswered counted, attention among the answered", () => {
+    const none = Object.fromEntries(Assessment.states.map((state) => [state, 0])) as Record<Assessment.State, number>
+    const cutShort = (done: number, noRecord: number, failedCalls: number): Fleet.Snapshot => ({
+      total: 2,
+      regions: 1,
+      done,
+      counts: { ...none, "no-record": noRecord, unknown: failedCalls },
+      verdicts: { ...none, "no-record": noRecord },
+      failedCalls,
+      attention: [],
+      inFlight: [],
+      startedAt: 0,
+      now: 200,
+      exitCode: ExitCode.ok
+    })
+    assert.strictEqual(
+      Fleet.summaryText(cutShort(0, 0, 0), Table.plain),
+      "Summary   2 instances in 1 region: 2 UNANSWERED\n"
+    )
+    assert.strictEqual(
+      Fleet.summaryText(cutShort(1, 1, 0), Table.plain),
+      "Summary   2 instances in 1 region: 1 NO RECORD · 1 UNANSWERED\nAttention none among the 1 answered\n"
+    )
+    assert.strictEqual(
+      Fleet.summaryText(cutShort(2, 2, 0), Table.plain),
+      "Summary   2 instances in 1 region: 2 NO RECORD\nAttention none: no failure, failed call, unknown verdict or warning\n"
+    )
+    assert.match(
+      Fleet.summaryText(cutShort(2, 0, 2), Table.plain),
+      /^Summary +2 instances in 1 region: 2 CALLS FAILED\n/
+    )
+  })
 
   it.effect("failed calls alone exit 4; configuration failures alone exit 3", () =>
     Effect.gen(function* () {
@@ -150,6 +198,10 @@ describe("Fleet", () => {
         ["hang-2"]
       )
       assert.strictEqual(snapshot.counts["rolled-back"], 1)
+      assert.match(
+        Fleet.summaryText(snapshot, Table.plain),
+        /^Summary +4 instances in \d+ regions?: .* · 1 UNANSWERED\n/
+      )
     })
   )
 })

@@ -30,7 +30,7 @@ describe("Markdown.render", () => {
     const text = Markdown.render([Samples.vendor()])
     assert.strictEqual(text.split("<details>").length, text.split("</details>").length)
     assert.include(text, "<summary>Steps and times</summary>\n\n| Step | Status |")
-    assert.include(text, "| Stop | Success (done) |")
+    assert.include(text, "| Stop | Success |")
     assert.include(text, "| tst0 | dim_db | it_rpt_org_tree_info_partition_all | v4_300433463265624129 |")
     assert.include(text, "| test_db | 5 |")
     assert.include(text, "| follower | WMS readonly | hxxx | Unavailable |")

@@ -173,7 +173,7 @@ describe("holo-upgrade watch", () => {
       assert.strictEqual(report.requestId, ids[ids.length - 1])
       assert.include(
         result.stderr,
-        `watch timed out after 800ms; hgwatch-stuck: last seen PREPARING (Status preparing, request id ${report.requestId}, ${ids.length} calls)`
+        `watch timed out after 0.8 s; hgwatch-stuck: last seen PREPARING (Status preparing, request id ${report.requestId}, ${ids.length} calls)`
       )
     }))
 

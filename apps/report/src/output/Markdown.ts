@@ -13,8 +13,11 @@ import {
   duration,
   headline,
   orDash,
+  preparedAt,
   stateLabel,
+  stepStatus,
   time,
+  took,
   verdictCounts,
   versions
 } from "./text.ts"
@@ -103,10 +106,10 @@ const steps = (assessment: Assessment.Assessment): Array<string> => {
           ["Step", "Status", "Start", "Stop", "Took", "Estimate"],
           assessment.timeline.map((step) => [
             step.step,
-            cell(`${step.status ?? "—"} (${step.phase})`),
+            cell(stepStatus(step)),
             cell(time(step.start)),
             cell(time(step.stop)),
-            duration(step.durationSeconds),
+            duration(took(step)),
             duration(step.estimatedSeconds)
           ])
         )
@@ -207,7 +210,7 @@ const raw = (report: InstanceReport, entry: RecordReport | undefined): Array<str
       ["Request", cell(orDash(report.requestId))],
       ["HTTP status", orDash(report.httpStatusCode)],
       ["Success", report.success === undefined ? "—" : String(report.success)],
-      ["Prepared", entry === undefined ? "—" : cell(time(entry.record.PrepareFinishTime))]
+      ["Prepared", entry === undefined ? "—" : cell(preparedAt(entry.record))]
     ]
   )
   const details = entry?.record.Details
@@ -243,7 +246,7 @@ const earlier = (records: ReadonlyArray<RecordReport>): Array<string> =>
       cell(versions(entry.record)),
       cell(orDash(entry.record.Status)),
       verdict(entry.assessment.state),
-      cell(time(entry.record.PrepareFinishTime))
+      cell(preparedAt(entry.record))
     ])
   )
 

@@ -4,7 +4,7 @@
  */
 import { Assessment } from "@holo-upgrade/core"
 import type { InstanceReport, RecordReport } from "../Report.ts"
-import { columns, duration, orDash, stateLabel, time, versions } from "./text.ts"
+import { columns, duration, orDash, prepared, stateLabel, stepStatus, time, took, versions } from "./text.ts"
 
 /** How text is painted: ANSI colours on a terminal, nothing elsewhere. */
 export interface Paint {
@@ -57,8 +57,10 @@ const header = (report: InstanceReport): string => {
   return parts.join(" · ")
 }
 
-const recordLine = (entry: RecordReport, index: number, total: number): string =>
-  `record ${index + 1} of ${total}: ${versions(entry.record)}, status ${entry.record.Status ?? "—"}, prepared ${time(entry.record.PrepareFinishTime)}`
+const recordLine = (entry: RecordReport, index: number, total: number): string => {
+  const when = prepared(entry.record)
+  return `record ${index + 1} of ${total}: ${versions(entry.record)}, status ${entry.record.Status ?? "—"}${when === undefined ? "" : `, ${when}`}`
+}
 
 const timeline = (assessment: Assessment.Assessment): Array<string> => {
   if (assessment.timeline.length === 0) return ["", "Steps     none reported"]
@@ -66,10 +68,10 @@ const timeline = (assessment: Assessment.Assessment): Array<string> => {
     ["step", "status", "start", "stop", "took", "estimate"],
     ...assessment.timeline.map((step) => [
       step.step,
-      `${step.status ?? "—"}${step.phase === "unknown" || step.phase === "done" ? "" : ` (${step.phase})`}`,
+      stepStatus(step),
       time(step.start),
       time(step.stop),
-      duration(step.durationSeconds),
+      duration(took(step)),
       duration(step.estimatedSeconds)
     ])
   ]
@@ -123,7 +125,7 @@ const instanceBlock = (report: InstanceReport, paint: Paint): Array<string> => {
           versions(entry.record),
           entry.record.Status ?? "—",
           stateLabel(entry.assessment.state),
-          `prepared ${time(entry.record.PrepareFinishTime)}`
+          prepared(entry.record) ?? "—"
         ])
       )
     )

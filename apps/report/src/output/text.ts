@@ -1,5 +1,5 @@
 /** Small text helpers the renderers share: times, durations, verdict labels, and how findings and verdicts rank. */
-import type { Assessment, UpgradeStatus } from "@holo-upgrade/core"
+import { Assessment, type UpgradeStatus } from "@holo-upgrade/core"
 import type { InstanceReport, RecordReport } from "../Report.ts"
 
 /** A time as an operator reads it: UTC to the second, the assumed zone named when one was applied. */
@@ -13,12 +13,40 @@ export const time = (timestamp: UpgradeStatus.Timestamp | undefined): string => 
   return timestamp.assumedZone === undefined ? utc : `${utc} (read "${timestamp.raw}" as UTC${timestamp.assumedZone})`
 }
 
-/** A duration in seconds, with minutes beside it once that helps. */
-export const duration = (seconds: number | undefined): string => {
-  if (seconds === undefined) return "—"
-  const rounded = Math.round(seconds)
-  return rounded >= 90 ? `${rounded} s (${(rounded / 60).toFixed(1)} min)` : `${rounded} s`
+/** A duration in seconds, written as every message writes one (`Assessment.describeSeconds`). */
+export const duration = (seconds: number | undefined): string =>
+  seconds === undefined ? "—" : Assessment.describeSeconds(seconds)
+
+/**
+ * How long a step took as its shown start and stop make it: times are shown to the second, so the span is counted
+ * between those whole seconds (12:00:31.9 to 12:00:32.1 shows :31 to :32 and took 1 s, not 0). A step without both
+ * times keeps the assessment's own figure (a running step: start to now).
+ */
+export const took = (step: Assessment.TimelineStep): number | undefined => {
+  const start = step.start?.epochMillis
+  const stop = step.stop?.epochMillis
+  if (start === undefined || stop === undefined) return step.durationSeconds
+  return Math.max(0, Math.floor(stop / 1000) - Math.floor(start / 1000))
 }
+
+/** A step's status as given, with the phase it was read as when that adds something (`Doing (running)`). */
+export const stepStatus = (step: Assessment.TimelineStep): string => {
+  if (step.status === undefined) return step.phase
+  const same = step.phase === "done" || step.status.trim().toLowerCase() === step.phase
+  return same ? step.status : `${step.status} (${step.phase})`
+}
+
+/** The value of a "Prepared" column: the time, `not yet` while the record is being prepared, else a dash. */
+export const preparedAt = (record: UpgradeStatus.UpgradeRecord): string =>
+  record.PrepareFinishTime === undefined && record.Status === "preparing" ? "not yet" : time(record.PrepareFinishTime)
+
+/** When a record was prepared: its time, `not yet prepared` while it is being prepared, else `undefined`. */
+export const prepared = (record: UpgradeStatus.UpgradeRecord): string | undefined =>
+  record.PrepareFinishTime !== undefined
+    ? `prepared ${time(record.PrepareFinishTime)}`
+    : record.Status === "preparing"
+      ? "not yet prepared"
+      : undefined
 
 /** The verdict as a label. */
 export const stateLabel = (state: Assessment.State): string => state.toUpperCase().replace("-", " ")

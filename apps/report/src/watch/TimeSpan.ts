@@ -2,6 +2,8 @@
  * Lengths of time as people type and read them: `500ms`, `30s`, `5m`, `2h`, `1h30m`; a bare number is seconds.
  */
 
+import { Assessment } from "@holo-upgrade/core"
+
 const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
 const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y
@@ -22,13 +24,5 @@ export const parse = (text: string): number | undefined => {
   return Number.isFinite(total) ? total : undefined
 }
 
-/** A span for a person: `750ms`, `42s`, `7m 05s`, `2h 03m`. */
-export const format = (ms: number): string => {
-  if (ms <= 0) return "0s"
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  const seconds = Math.round(ms / 1000)
-  if (seconds < 60) return `${seconds}s`
-  const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`
-}
+/** A span for a person, as every report and message writes one: `0.8 s`, `42 s`, `7.1 min`, `2 h 03 min`. */
+export const format = (ms: number): string => Assessment.describeSeconds(ms / 1000)

@@ -5,6 +5,7 @@
  * page's style sheet, so it follows the light or dark scheme and prints.
  */
 import { Assessment, UpgradeDetails } from "@holo-upgrade/core"
+import { duration, took as tookOf } from "../text.ts"
 import { type Child, fragment, h, type Markup } from "./markup.ts"
 
 /** The colour family of a step's phase, shared by the bars, the legend and the step table. */
@@ -85,7 +86,8 @@ export const layout = (assessment: Assessment.Assessment): Layout => {
   for (const step of steps) {
     const known = origin !== undefined && step.start?.epochMillis !== undefined
     const start = known ? (step.start!.epochMillis! - origin) / 1000 : cursor
-    const took = "durationSeconds" in step ? step.durationSeconds : undefined
+    // Lengths as the steps table gives them, so a bar's label and its row agree.
+    const took = "durationSeconds" in step ? tookOf(step) : undefined
     const end = known && took !== undefined ? start + took : known ? start : undefined
     const estimateEnd = step.estimatedSeconds === undefined ? undefined : start + step.estimatedSeconds
     if (step.phase === "running" && end !== undefined) now = Math.max(now ?? 0, end)
@@ -102,14 +104,7 @@ const niceSteps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200
 export const tickStep = (span: number): number =>
   niceSteps.find((step) => span / step <= 6) ?? Math.ceil(span / 6 / 86_400) * 86_400
 
-const offsetLabel = (seconds: number): string => {
-  if (seconds === 0) return "0"
-  if (seconds < 60) return `+${seconds} s`
-  if (seconds < 3600) return seconds % 60 === 0 ? `+${seconds / 60} min` : `+${(seconds / 60).toFixed(1)} min`
-  const hours = Math.floor(seconds / 3600)
-  const minutes = Math.round((seconds % 3600) / 60)
-  return minutes === 0 ? `+${hours} h` : `+${hours} h ${minutes} min`
-}
+const offsetLabel = (seconds: number): string => (seconds === 0 ? "0" : `+${duration(seconds)}`)
 
 const utc = (millis: number): string =>
   new Date(millis)
@@ -117,23 +112,13 @@ const utc = (millis: number): string =>
     .replace("T", " ")
     .replace(/\.\d{3}Z$/, " UTC")
 
-// Durations short enough for the label column: seconds up to a minute and a half, then minutes.
-const short = (seconds: number): string => {
-  const rounded = Math.round(seconds)
-  return rounded < 90
-    ? `${rounded} s`
-    : rounded < 5400
-      ? `${(rounded / 60).toFixed(1)} min`
-      : `${(rounded / 3600).toFixed(1)} h`
-}
-
 const laneText = (lane: Lane): string => {
   const took = lane.end === undefined ? undefined : lane.end - lane.start
   const estimate = lane.estimateEnd === undefined ? undefined : lane.estimateEnd - lane.start
   const state = lane.phase === "not reached" ? "not reached" : (lane.status ?? lane.phase)
-  const measured = took === undefined ? "" : ` · ${short(took)}`
+  const measured = took === undefined ? "" : ` · ${duration(took)}`
   const expected =
-    estimate === undefined ? "" : took === undefined ? ` · est. ${short(estimate)}` : ` (est. ${short(estimate)})`
+    estimate === undefined ? "" : took === undefined ? ` · est. ${duration(estimate)}` : ` (est. ${duration(estimate)})`
   return `${state}${measured}${expected}`
 }
 

@@ -5,7 +5,18 @@
  */
 import type { Assessment, UpgradeDetails } from "@holo-upgrade/core"
 import type { InstanceReport, RecordReport } from "../../Report.ts"
-import { allFindings, duration, headline, orDash, stateLabel, time, versions } from "../text.ts"
+import {
+  allFindings,
+  duration,
+  headline,
+  orDash,
+  preparedAt,
+  stateLabel,
+  stepStatus,
+  time,
+  took,
+  versions
+} from "../text.ts"
 import { chart, phaseTone } from "./chart.ts"
 import { type Child, h, type Markup } from "./markup.ts"
 
@@ -64,7 +75,7 @@ export const verdict = (report: InstanceReport): Markup => {
       fact("Request id", h("span", { class: "mono" }, orDash(report.requestId))),
       fact("HTTP status", orDash(report.httpStatusCode)),
       fact("Success", report.success === undefined ? "—" : String(report.success)),
-      latest !== undefined && fact("Prepared", time(latest.record.PrepareFinishTime)),
+      latest !== undefined && fact("Prepared", preparedAt(latest.record)),
       assessment !== undefined &&
         fact(
           "Estimate",
@@ -155,12 +166,14 @@ const stepTable = (assessment: Assessment.Assessment): Markup =>
             "td",
             { class: phaseTone(step.phase, step.step) },
             h("span", { class: "dot" }),
-            step.status ?? "—",
-            h("span", { class: "note" }, ` (${step.phase})`)
+            step.status ?? step.phase,
+            stepStatus(step) === (step.status ?? step.phase)
+              ? undefined
+              : h("span", { class: "note" }, ` (${step.phase})`)
           ),
           h("td", {}, time(step.start)),
           h("td", {}, time(step.stop)),
-          h("td", { class: "num" }, duration(step.durationSeconds)),
+          h("td", { class: "num" }, duration(took(step))),
           h("td", { class: "num" }, duration(step.estimatedSeconds))
         )
       )
@@ -373,7 +386,7 @@ export const earlierRecords = (report: InstanceReport): Markup | undefined => {
             h("td", {}, versions(entry.record)),
             h("td", {}, orDash(entry.record.Status)),
             h("td", {}, badge(entry.assessment.state)),
-            h("td", {}, time(entry.record.PrepareFinishTime))
+            h("td", {}, preparedAt(entry.record))
           )
         )
       )
