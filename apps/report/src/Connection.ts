@@ -79,6 +79,28 @@ const missingRegion = () =>
   })
 
 /**
+ * Refuses a region that came from configuration (`ALIBABA_CLOUD_REGION_ID`, a profile's `region_id`) and could not
+ * be sent: it would become part of a host name, so it is checked where it enters, like `--region`, and named with its
+ * source (exit 3, since the fix is in the set-up).
+ */
+export const checkConfiguredRegion = (
+  regionId: string,
+  source: string | undefined
+): Effect.Effect<void, HologresError.ConfigError> =>
+  HologresClient.regionPattern.test(regionId)
+    ? Effect.void
+    : new HologresError.ConfigError({
+        reason: "InvalidOption",
+        message: `The region ${JSON.stringify(HologresError.excerpt(regionId, 40))}${source === undefined ? "" : ` from ${source}`} is not a region id: use lower-case letters, digits and dashes (cn-hangzhou)`
+      })
+
+/** Warns on stderr when `--endpoint` would carry requests unencrypted to another machine. */
+export const warnEndpoint = (endpoint: Option.Option<string>): Effect.Effect<void> => {
+  const warning = Option.isSome(endpoint) ? HologresClient.insecureEndpoint(endpoint.value) : undefined
+  return warning === undefined ? Effect.void : Terminal.warn(warning)
+}
+
+/**
  * Refuses what would never be sent, before credentials are touched: a malformed instance id or `--region` is a
  * usage error (exit 2), not an API failure.
  */
@@ -112,6 +134,7 @@ export const connect = (
 ): Effect.Effect<Connection, ExitCode.UsageError | HologresError.ConfigError> =>
   Effect.gen(function* () {
     yield* checkTargets(instanceIds, settings)
+    yield* warnEndpoint(settings.endpoint)
     const chain = yield* CredentialChain.resolve({
       profile: Option.getOrUndefined(settings.profile),
       explicit: settings.explicit,
@@ -121,6 +144,7 @@ export const connect = (
     for (const warning of credentials.warnings) yield* Terminal.warn(warning)
     const regionId = Option.getOrUndefined(settings.region) ?? chain.regionId
     if (regionId === undefined) return yield* missingRegion()
+    if (Option.isNone(settings.region)) yield* checkConfiguredRegion(regionId, chain.regionSource)
     const debug = settings.debug === true || (yield* Terminal.isDebug)
     // Said with -v as well as --debug.
     const say = debug ? (message: string) => Output.diagnose(`holo-upgrade: ${message}`) : Terminal.info

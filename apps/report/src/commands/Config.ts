@@ -138,6 +138,7 @@ const show = Command.make("show", { ...Connection.options, format, out: Output.o
   Effect.gen(function* () {
     const shown = yield* effective(flags)
     yield* Output.write(flags.format === "json" ? renderJson(shown) : renderTable(shown), flags.out)
+    yield* Connection.warnEndpoint(flags.endpoint)
     const found = problems(shown)
     for (const problem of found) yield* Output.diagnose(`holo-upgrade: ${problem}`)
     if (found.length > 0) return yield* new ExitCode.CommandExit({ code: ExitCode.configuration })

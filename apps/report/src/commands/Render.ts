@@ -21,21 +21,40 @@ const message = (cause: unknown): string => (cause instanceof Error ? cause.mess
 // Reading more than this many bytes would only be refused by the decoder afterwards; refuse it before reading.
 const maxFileBytes = UpgradeStatus.maxBodyLength * 4
 
+const tooLarge = (what: string) =>
+  new HologresError.DecodeError({
+    reason: "TooLarge",
+    message: `${what}, more than any GetUpgradeStatus answer`,
+    path: [],
+    excerpt: ""
+  })
+
 const readStdin = Effect.gen(function* () {
   if (process.stdin.isTTY === true) {
     return yield* new ExitCode.UsageError({ message: "No input: give a FILE, or pipe a response body into stdin" })
   }
   yield* Effect.logDebug("Reading the response body from stdin")
-  return yield* Effect.tryPromise({
+  const text = yield* Effect.tryPromise({
     // Taking the abort signal makes the read interruptible: Ctrl-C while waiting on a silent pipe ends at once.
     try: async (signal) => {
       const chunks: Array<Buffer> = []
+      let size = 0
       signal.addEventListener("abort", () => process.stdin.destroy())
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      for await (const chunk of process.stdin) {
+        size += (chunk as Buffer).length
+        // An endless pipe would otherwise fill memory until the process dies: stop where a file would be refused.
+        if (size > maxFileBytes) {
+          process.stdin.destroy()
+          return undefined
+        }
+        chunks.push(chunk as Buffer)
+      }
       return Buffer.concat(chunks).toString("utf8")
     },
     catch: (cause) => new ExitCode.UsageError({ message: `Cannot read stdin: ${message(cause)}` })
   })
+  if (text === undefined) return yield* tooLarge(`The body on stdin has more than ${maxFileBytes} bytes`)
+  return text
 })
 
 const readPath = (path: string) =>
@@ -45,14 +64,7 @@ const readPath = (path: string) =>
       catch: (cause) => new ExitCode.UsageError({ message: `Cannot read ${path}: ${message(cause)}` })
     })
     if (!info.isFile()) return yield* new ExitCode.UsageError({ message: `Cannot read ${path}: not a regular file` })
-    if (info.size > maxFileBytes) {
-      return yield* new HologresError.DecodeError({
-        reason: "TooLarge",
-        message: `${path} has ${info.size} bytes, more than any GetUpgradeStatus answer`,
-        path: [],
-        excerpt: ""
-      })
-    }
+    if (info.size > maxFileBytes) return yield* tooLarge(`${path} has ${info.size} bytes`)
     return yield* Effect.tryPromise({
       try: (signal) => readFile(path, { encoding: "utf8", signal }),
       catch: (cause) => new ExitCode.UsageError({ message: `Cannot read ${path}: ${message(cause)}` })

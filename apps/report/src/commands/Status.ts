@@ -100,6 +100,7 @@ const plan = (flags: Flags) =>
 // Credentials and the default region, then every target's region settled.
 const connect = (flags: Flags, listed: ReadonlyArray<Targets.Target>) =>
   Effect.gen(function* () {
+    yield* Connection.warnEndpoint(flags.endpoint)
     const chain = yield* CredentialChain.resolve({ profile: Option.getOrUndefined(flags.profile) })
     for (const warning of chain.credentials.warnings) yield* Terminal.warn(warning)
     yield* Terminal.info(`credentials from ${chain.credentials.source}`)
@@ -107,6 +108,7 @@ const connect = (flags: Flags, listed: ReadonlyArray<Targets.Target>) =>
     const withoutRegion = listed.filter((target) => target.regionId === undefined).length
     if (withoutRegion > 0) {
       if (defaultRegion === undefined) return yield* missingRegion(withoutRegion)
+      if (Option.isNone(flags.region)) yield* Connection.checkConfiguredRegion(defaultRegion, chain.regionSource)
       const from = Option.isSome(flags.region) ? "--region" : chain.regionSource
       yield* Terminal.info(`region ${defaultRegion} from ${from}`)
     }
