@@ -16,14 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 
 // Benchmarks that are planned but not written yet, listed in BENCHMARKS.md so the gap is visible. Remove an entry
 // when its script lands in bench/.
-const pending = [
-  {
-    script: "fleet.ts",
-    title: "A fleet: 2,000 instances against a 200 QPS quota",
-    reason:
-      "It measures the client-side QPS limiter, which is still being built: wall time against the ideal (instances / quota), throttling errors surfaced (target 0), peak memory from 200 to 2,000 instances (target: flat), share of the quota used (target >= 90%). The server side is ready: `serve({ qps: 200, latencyMs: 20 })` in bench/_call/server.ts."
-  }
-]
+const pending = []
 const filter = process.argv[2]
 const benches = readdirSync(join(root, "bench"))
   .filter((file) => file.endsWith(".ts") && !file.startsWith("_"))
