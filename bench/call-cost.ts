@@ -12,12 +12,6 @@ import { type ChildProcess, fork, spawn } from "node:child_process"
 import { measure } from "./_call/measure.ts"
 import type { BenchClient, Figures, Target, Task } from "./_call/protocol.ts"
 
-// TODO: the fleet benchmark (2,000 instances against a 200 QPS quota with 20 ms latency: wall time against the ideal,
-// throttling errors surfaced to the user, peak memory from 200 to 2,000 instances, share of the quota used) is not
-// written yet: it measures the client-side QPS limiter, which is still being built. It belongs beside this file as
-// bench/fleet.ts, reusing this layout: `serve({ qps: 200, latencyMs: 20 })` from _call/server.ts in its own process,
-// the client in another. Until then BENCHMARKS.md lists it as pending (see `pending` in scripts/bench.mjs).
-
 /** Each client, loaded with `import()` so a client process holds only its own code. */
 const clients: Record<string, (target: Target) => Promise<BenchClient>> = {
   "floor: node:http": (target) => import("./_call/floorHttp.ts").then((m) => m.make(target)),
