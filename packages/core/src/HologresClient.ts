@@ -11,6 +11,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Config, Context, Duration, Effect, Either, Layer, Ref, Schedule } from "effect"
 import * as Credentials from "./Credentials.ts"
 import * as HologresError from "./HologresError.ts"
+import { formatSeconds } from "./internal/assessment/spans.ts"
 import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
 import { readCapped } from "./internal/http/body.ts"
 import { concealer } from "./internal/http/conceal.ts"
@@ -328,7 +329,7 @@ export const make = (
       if (outcome.left._tag === "HologresAttemptFailure") return yield* finalError(outcome.left.error, made, elapsedMs)
       return yield* new HologresError.RequestError({
         reason: "Deadline",
-        message: `No answer within the ${policy.deadlineMs} ms deadline (gave up after ${made} attempts in ${(elapsedMs / 1000).toFixed(1)} s)`,
+        message: `No answer within the ${policy.deadlineMs} ms deadline; gave up after ${made} attempts in ${formatSeconds(elapsedMs / 1000)}`,
         attempts: made,
         elapsedMs
       })

@@ -3,6 +3,7 @@
  */
 import { Data } from "effect"
 import * as HologresError from "../../HologresError.ts"
+import { formatSeconds } from "../assessment/spans.ts"
 
 /** The error of one attempt, before retry totals are known. */
 export type AttemptError = HologresError.RequestError | HologresError.ApiError | HologresError.DecodeError
@@ -17,7 +18,7 @@ export class AttemptFailure extends Data.TaggedError("HologresAttemptFailure")<{
   readonly requestId: string | undefined
 }> {}
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+const seconds = (ms: number): string => formatSeconds(ms / 1000)
 
 /** The sentence appended to a final error: how many attempts, how long. */
 export const totals = (attempts: number, elapsedMs: number): string =>
@@ -25,7 +26,8 @@ export const totals = (attempts: number, elapsedMs: number): string =>
 
 /** The error a call ends with: the last attempt's error, with the attempt count and elapsed time filled in. */
 export const finalError = (error: AttemptError, attempts: number, elapsedMs: number): AttemptError => {
-  const message = `${error.message} (gave up after ${totals(attempts, elapsedMs)})`
+  // One sentence: a hint a caller adds after it then stands on its own instead of stacking parentheses.
+  const message = `${error.message.replace(/[.\s]+$/, "")}; gave up after ${totals(attempts, elapsedMs)}`
   switch (error._tag) {
     case "HologresRequestError":
       return new HologresError.RequestError({
