@@ -1,11 +1,11 @@
 /**
  * How a command that calls the API connects: the `--region`, `--endpoint` and `--profile` flags (with the global `-v`
  * and `--debug`, see `Terminal`), checked before anything is sent, the credential chain, and the signed, retrying
- * client over the Node adapter. `watch` and `demo` connect here; `status` takes the same flags but builds its own
- * client (`Status.clientLayer`), since a fleet may span regions and runs under a shared rate limit.
+ * client over the Node adapter. `demo` connects here; `status` and `watch` take the same flags but set up through
+ * `FleetFlags`, since a fleet may span regions and runs under a shared rate limit.
  */
 import { Options } from "@effect/cli"
-import { Credentials, HologresClient, HologresError } from "@holo-upgrade/core"
+import { Assessment, Credentials, HologresClient, HologresError } from "@holo-upgrade/core"
 import { CredentialChain, NodeHologresClient } from "@holo-upgrade/node"
 import { Effect, Layer, Option } from "effect"
 import * as ExitCode from "./ExitCode.ts"
@@ -56,7 +56,8 @@ export interface Connection {
   readonly layer: Layer.Layer<HologresClient.HologresClient, HologresError.ConfigError>
 }
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+// Like every length of time a report shows (`0.8 s`, `47 s`, `12.5 min`).
+const seconds = (ms: number): string => Assessment.describeSeconds(ms / 1000)
 
 /** One `--debug` line for an attempt. */
 export const describeAttempt = (event: HologresClient.AttemptEvent): string => {

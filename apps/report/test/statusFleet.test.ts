@@ -143,7 +143,7 @@ describe("holo-upgrade status, a fleet", () => {
       lines.map((line) => line.instanceId),
       [...ids.none, ids.rolledBack]
     )
-    assert.match(result.stderr, /interrupted after [\d.]+ s: 4 of 5 instances answered; last known state:/)
+    assert.match(result.stderr, /interrupted after [\d.]+ (?:s|min): 4 of 5 instances answered; last known state:/)
     assert.include(result.stderr, "1 ROLLED BACK · 3 NO RECORD")
     assert.include(result.stderr, `cancelled while being asked: ${ids.hang}`)
   })

@@ -8,17 +8,15 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
-import { HologresClient, HologresError } from "@holo-upgrade/core"
-import { CredentialChain } from "@holo-upgrade/node"
+import { Assessment, type HologresError } from "@holo-upgrade/core"
 import { Effect, Option } from "effect"
 import * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
 import * as Fleet from "../Fleet.ts"
+import * as FleetFlags from "../FleetFlags.ts"
 import * as Output from "../Output.ts"
 import * as Table from "../output/Table.ts"
-import * as RateLimiter from "../RateLimiter.ts"
 import type * as Report from "../Report.ts"
-import * as Targets from "../Targets.ts"
 import * as Terminal from "../Terminal.ts"
 
 const instanceIds = Args.text({ name: "INSTANCE_ID" }).pipe(
@@ -29,94 +27,18 @@ const instanceIds = Args.text({ name: "INSTANCE_ID" }).pipe(
   Args.map(Option.getOrElse((): ReadonlyArray<string> => []))
 )
 
-const fromFile = Options.text("from-file").pipe(
-  Options.withDescription(
-    "Read instances from FILE (- for stdin): one id per line, or CSV instanceId,regionId to mix regions; blank lines, # comments and a header row are skipped"
-  ),
-  Options.optional
-)
-
 const concurrency = Options.integer("concurrency").pipe(
   Options.withDefault(Fleet.defaultConcurrency),
   Options.withDescription(`How many instances to ask at once; default ${Fleet.defaultConcurrency}`)
 )
 
-const qps = Options.float("qps").pipe(
-  Options.optional,
-  Options.withDescription(
-    "At most this many requests per second, retries included, shared by all workers: set it at or below the account's flow control for GetUpgradeStatus; default no limit"
-  )
-)
+// Like every length of time a report shows (`0.8 s`, `47 s`, `12.5 min`).
+const seconds = (ms: number): string => Assessment.describeSeconds(ms / 1000)
 
-const missingRegion = (count: number) =>
-  new HologresError.ConfigError({
-    reason: "MissingRegion",
-    message: `No region for ${count === 1 ? "an instance" : `${count} instances`}: pass --region, set ALIBABA_CLOUD_REGION_ID, give the profile a region_id, or list instanceId,regionId in --from-file`
-  })
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
-
-interface Flags {
-  readonly instanceIds: ReadonlyArray<string>
-  readonly fromFile: Option.Option<string>
-  readonly region: Option.Option<string>
-  readonly endpoint: Option.Option<string>
-  readonly profile: Option.Option<string>
-  readonly concurrency: number
-  readonly qps: Option.Option<number>
+interface Flags extends FleetFlags.Flags {
   readonly format: Output.Format
   readonly out: Option.Option<string>
 }
-
-// Everything that can be refused before credentials are read: flag values and every listed instance.
-const plan = (flags: Flags) =>
-  Effect.gen(function* () {
-    const usage = (message: string) => new ExitCode.UsageError({ message })
-    if (flags.concurrency < 1) return yield* usage(`--concurrency must be at least 1, got ${flags.concurrency}`)
-    const qps = Option.getOrUndefined(flags.qps)
-    if (qps !== undefined && !RateLimiter.isValidQps(qps)) {
-      return yield* usage(`--qps must be a positive number, got ${qps}`)
-    }
-    const regionFlag = Option.getOrUndefined(flags.region)
-    if (regionFlag !== undefined && !HologresClient.regionPattern.test(regionFlag)) {
-      return yield* usage(`--region ${JSON.stringify(regionFlag)} is not a region id (cn-hangzhou)`)
-    }
-    const listed = [
-      ...(yield* Targets.fromArguments(flags.instanceIds)),
-      ...(Option.isSome(flags.fromFile) ? yield* Targets.fromFile(flags.fromFile.value) : [])
-    ]
-    if (listed.length === 0) {
-      return yield* usage(
-        Option.isSome(flags.fromFile)
-          ? `${flags.fromFile.value === "-" ? "stdin" : flags.fromFile.value} lists no instance`
-          : "Name instances: INSTANCE_ID arguments, or --from-file FILE (- for stdin)"
-      )
-    }
-    const { targets, dropped } = Targets.distinct(listed)
-    if (dropped > 0) yield* Terminal.info(`${dropped} duplicate instance${dropped === 1 ? "" : "s"} skipped`)
-    return { targets, qps }
-  })
-
-// Credentials and the default region, then every target's region settled.
-const connect = (flags: Flags, listed: ReadonlyArray<Targets.Target>) =>
-  Effect.gen(function* () {
-    yield* Connection.warnEndpoint(flags.endpoint)
-    const chain = yield* CredentialChain.resolve({ profile: Option.getOrUndefined(flags.profile) })
-    for (const warning of chain.credentials.warnings) yield* Terminal.warn(warning)
-    yield* Terminal.info(`credentials from ${chain.credentials.source}`)
-    const defaultRegion = Option.getOrUndefined(flags.region) ?? chain.regionId
-    const withoutRegion = listed.filter((target) => target.regionId === undefined).length
-    if (withoutRegion > 0) {
-      if (defaultRegion === undefined) return yield* missingRegion(withoutRegion)
-      if (Option.isNone(flags.region)) yield* Connection.checkConfiguredRegion(defaultRegion, chain.regionSource)
-      const from = Option.isSome(flags.region) ? "--region" : chain.regionSource
-      yield* Terminal.info(`region ${defaultRegion} from ${from}`)
-    }
-    const targets = listed.map(
-      (target): Fleet.Target => ({ instanceId: target.instanceId, regionId: target.regionId ?? defaultRegion! })
-    )
-    return { credentials: chain.credentials, targets }
-  })
 
 const rate = (progress: Fleet.Progress): string => {
   const elapsed = (progress.now - progress.startedAt) / 1000
@@ -144,18 +66,11 @@ const lastKnownState = (snapshot: Fleet.Snapshot): Effect.Effect<void> =>
     }
   })
 
-const execute = (flags: Flags) =>
+const execute = (
+  flags: Flags
+): Effect.Effect<void, ExitCode.UsageError | ExitCode.CommandExit | HologresError.ConfigError> =>
   Effect.gen(function* () {
-    const planned = yield* plan(flags)
-    const { credentials, targets } = yield* connect(flags, planned.targets)
-    const limiter = planned.qps === undefined ? RateLimiter.unlimited : yield* RateLimiter.make({ qps: planned.qps })
-    if (planned.qps !== undefined) yield* Terminal.info(`at most ${planned.qps} requests per second`)
-    const client = Fleet.clientLayer({
-      endpoint: Option.getOrUndefined(flags.endpoint),
-      credentials,
-      limiter,
-      debug: yield* Terminal.isDebug
-    })
+    const { client, limiter, targets } = yield* FleetFlags.setUp(flags)
 
     const streaming = flags.format === "ndjson"
     const write = streaming ? yield* Output.openStream(flags.out) : undefined
@@ -202,10 +117,10 @@ export const command = Command.make(
   "status",
   {
     instanceIds,
-    fromFile,
+    fromFile: FleetFlags.fromFile,
     ...Connection.options,
     concurrency,
-    qps,
+    qps: FleetFlags.qps,
     format: Output.format,
     out: Output.out
   },
