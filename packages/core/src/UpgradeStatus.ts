@@ -133,8 +133,14 @@ export const parseTimestamp = (raw: string): Timestamp => {
   const fraction = Number(`0.${parts[7] ?? "0"}`)
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(fraction * 1000))
   // Date.UTC rolls impossible dates over (Feb 30 becomes Mar 2); such a value is not a time we can trust.
+  // Date.UTC also reads the years 0 to 99 as 1900 to 1999, so the year is checked as well.
   const check = new Date(utc)
-  const valid = check.getUTCMonth() === month - 1 && check.getUTCDate() === day && hour < 24 && minute < 60
+  const valid =
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60
   return {
     raw,
     epochMillis: valid ? utc - assumedOffsetMillis : undefined,
@@ -142,12 +148,19 @@ export const parseTimestamp = (raw: string): Timestamp => {
   }
 }
 
+// The range of a JavaScript Date: ±100,000,000 days around 1970. A number beyond it is no time (and no Date holds it).
+const maxEpochMillis = 8.64e15
+
 /** A time field on the wire (a string in either format, or epoch milliseconds) decoded to a `Timestamp`. */
 export const TimestampFromWire = Schema.transform(Schema.Union(Schema.String, Schema.Number), Timestamp, {
   strict: true,
   decode: (raw) =>
     typeof raw === "number"
-      ? { raw: String(raw), epochMillis: Number.isFinite(raw) ? raw : undefined, assumedZone: undefined }
+      ? {
+          raw: String(raw),
+          epochMillis: Number.isFinite(raw) && Math.abs(raw) <= maxEpochMillis ? raw : undefined,
+          assumedZone: undefined
+        }
       : parseTimestamp(raw),
   encode: (timestamp) => timestamp.raw
 })

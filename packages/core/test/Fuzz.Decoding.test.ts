@@ -82,6 +82,26 @@ describe("decoding and assessing any answer", () => {
 })
 
 describe("decoding and assessing at the limits", () => {
+  it("a time no Date can hold, or a two-digit year, is unreadable rather than a crash or another year", () => {
+    for (const raw of [1e308, -1e308, 8.64e15 + 1, 2 ** 60]) {
+      const decoded = UpgradeStatus.decodeUnknown({
+        Success: true,
+        Data: [{ Status: "upgrading", PrepareFinishTime: raw }]
+      })
+      assert.isTrue(Either.isRight(decoded))
+      if (Either.isRight(decoded)) assert.isUndefined(decoded.right.Data[0]?.PrepareFinishTime?.epochMillis, `${raw}`)
+    }
+    assert.strictEqual(
+      UpgradeStatus.parseTimestamp("2024-05-01 18:00:00").epochMillis,
+      Date.parse("2024-05-01T10:00:00Z")
+    )
+    assert.isUndefined(UpgradeStatus.parseTimestamp("0050-05-01 18:00:00").epochMillis)
+    assert.strictEqual(
+      UpgradeStatus.parseTimestamp("0150-05-01 08:00:00").epochMillis,
+      Date.parse("0150-05-01T00:00:00Z")
+    )
+  })
+
   const envelope = (details: string) =>
     JSON.stringify({ RequestId: "r", Success: true, Data: [{ Status: "upgrading", Details: details }] })
 
