@@ -12,6 +12,7 @@ import * as Json from "./output/Json.ts"
 import * as Markdown from "./output/Markdown.ts"
 import * as Ndjson from "./output/Ndjson.ts"
 import * as Table from "./output/Table.ts"
+import { printableLines } from "./output/text.ts"
 import * as Yaml from "./output/Yaml.ts"
 import type { InstanceReport } from "./Report.ts"
 import * as Terminal from "./Terminal.ts"
@@ -129,5 +130,6 @@ export const emit = (
 /** Writes one diagnostic line to stderr. */
 export const diagnose = (message: string): Effect.Effect<void> =>
   Effect.sync(() => {
-    process.stderr.write(`${message}\n`)
+    // Messages quote the API (a status, an error message): nothing in them may steer the terminal.
+    process.stderr.write(`${printableLines(message)}\n`)
   })

@@ -8,6 +8,7 @@
  * decoder's repairs). Errors always reach stderr; data never does.
  */
 import { Effect, Either, FiberRef, LogLevel } from "effect"
+import { printableLines } from "./output/text.ts"
 
 /** `--color`: `auto` colours a terminal only; `always` and `never` decide regardless of terminal and environment. */
 export const colorModes = ["auto", "always", "never"] as const
@@ -105,7 +106,8 @@ const at =
     Effect.flatMap(FiberRef.get(current), (settings) =>
       rank(settings.verbosity) >= rank(minimum)
         ? Effect.sync(() => {
-            process.stderr.write(`holo-upgrade: ${message}\n`)
+            // A warning may quote a value from a file or the API: nothing in it may steer the terminal.
+            process.stderr.write(`holo-upgrade: ${printableLines(message)}\n`)
           })
         : Effect.void
     )

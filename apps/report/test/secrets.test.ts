@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { AccessKey, type Emulator, startEmulator } from "@holo-upgrade/emulator"
 import type { Run } from "./cli.ts"
 import { fixture } from "./cli.ts"
-import { emptyHome, rolledBack, run } from "./spawn.ts"
+import { homeWith as withFiles } from "./homes.ts"
+import { rolledBack, run } from "./spawn.ts"
 
 // One canary AccessKey secret and one canary STS token, given through every source the command reads (environment,
 // the CLI's config.json, the INI file), then every command and failure path run with them: the canaries must appear
@@ -68,14 +69,10 @@ afterAll(async () => {
   for (const home of [...homes, outDir]) rmSync(home, { recursive: true, force: true })
 })
 
-/** A home directory holding the given files (paths relative to it). */
+/** A home directory holding the given files, removed after the tests. */
 const homeWith = (files: Readonly<Record<string, string>>): string => {
-  const home = emptyHome()
+  const home = withFiles(files)
   homes.push(home)
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(home, path, ".."), { recursive: true })
-    writeFileSync(join(home, path), text)
-  }
   return home
 }
 

@@ -14,6 +14,8 @@ import {
   headline,
   orDash,
   preparedAt,
+  printable,
+  printableLines,
   stateLabel,
   stepStatus,
   time,
@@ -23,11 +25,12 @@ import {
 } from "./text.ts"
 
 /**
- * Inline text: Markdown's punctuation is backslash-escaped and HTML's is written as entities. An underscore inside a
+ * Inline text: control characters made visible (`printable`), Markdown's punctuation backslash-escaped and HTML's
+ * written as entities. An underscore inside a
  * word (`dim_db`) starts no emphasis, so it stays as it is and the text reads cleanly where Markdown is not rendered.
  */
 const text = (value: string): string =>
-  value
+  printable(value)
     .replace(/[\\`*[\]|#~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (char) => `\\${char}`)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -234,7 +237,7 @@ const raw = (report: InstanceReport, entry: RecordReport | undefined): Array<str
     ...(where.length > 0 ? [""] : []),
     ...cut,
     `${marker}json`,
-    shown,
+    printableLines(shown),
     marker
   ]
 }

@@ -4,7 +4,7 @@
  */
 import { Assessment } from "@holo-upgrade/core"
 import type { InstanceReport, RecordReport } from "../Report.ts"
-import { columns, duration, orDash, prepared, stateLabel, stepStatus, time, took, versions } from "./text.ts"
+import { columns, duration, orDash, prepared, printable, stateLabel, stepStatus, time, took, versions } from "./text.ts"
 
 /** How text is painted: ANSI colours on a terminal, nothing elsewhere. */
 export interface Paint {
@@ -107,13 +107,18 @@ const severityOrder = { critical: 0, warning: 1, info: 2 } as const
 const instanceBlock = (report: InstanceReport, paint: Paint): Array<string> => {
   const latest = report.records[0]
   const verdict = stateColour(paint, report.state)(paint.bold(stateLabel(report.state)))
-  const about = latest !== undefined ? `  ${recordLine(latest, 0, report.records.length)}` : ""
+  // Text from the API is made printable before any colour of ours is added around it.
+  const about = latest !== undefined ? `  ${printable(recordLine(latest, 0, report.records.length))}` : ""
   const findings = [...report.findings, ...(latest?.assessment.findings ?? [])].sort(
     (a, b) => severityOrder[a.severity] - severityOrder[b.severity]
   )
-  const lines = [paint.bold(header(report)), `Verdict   ${verdict}${about}`, ...findingLines(paint, findings)]
+  const lines = [
+    paint.bold(printable(header(report))),
+    `Verdict   ${verdict}${about}`,
+    ...findingLines(paint, findings)
+  ]
   if (latest !== undefined) {
-    lines.push(...timeline(latest.assessment), times(latest.assessment), ...instances(latest))
+    lines.push(...timeline(latest.assessment), times(latest.assessment), ...instances(latest).map(printable))
   }
   const earlier = report.records.slice(1)
   if (earlier.length > 0) {

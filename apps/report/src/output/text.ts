@@ -59,15 +59,39 @@ export const orDash = (value: string | number | bigint | undefined): string =>
 export const versions = (record: UpgradeStatus.UpgradeRecord): string =>
   `${record.FromVersion ?? "?"} → ${record.ToVersion ?? "?"}`
 
-/** Pads cells into aligned columns; the last column is left ragged. */
+// What a terminal acts on instead of showing: C0 and C1 controls (an escape sequence starts with ESC or CSI; a
+// carriage return or line feed starts a line that looks like the command's own), DEL, and the marks that reorder
+// the text around them (a right-to-left override shows "gninnuR" as "Running").
+const steering = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+const standIn = (char: string): string => {
+  const code = char.charCodeAt(0)
+  // The Unicode picture of a C0 control: ␛ for ESC, ␊ for a line feed.
+  if (code < 0x20) return String.fromCharCode(0x2400 + code)
+  if (code === 0x7f) return "␡"
+  return `[U+${code.toString(16).toUpperCase().padStart(4, "0")}]`
+}
+
+/**
+ * Text from the API made fit for one line of a terminal or a text file: every control character and every mark that
+ * reorders text is replaced by a visible stand-in, so an answer can neither move the cursor, recolour or clear the
+ * screen, nor forge a line of its own. The rest of the text is kept.
+ */
+export const printable = (text: string): string => text.replace(steering, standIn)
+
+/** `printable` for text of several lines: the line breaks are kept, everything else is treated the same. */
+export const printableLines = (text: string): string => text.split(/\r?\n/).map(printable).join("\n")
+
+/** Pads cells into aligned columns, each made `printable`; the last column is left ragged. */
 export const columns = (rows: ReadonlyArray<ReadonlyArray<string>>, indent = "  "): Array<string> => {
+  const shown = rows.map((row) => row.map(printable))
   const widths: Array<number> = []
-  for (const row of rows) {
+  for (const row of shown) {
     row.forEach((cell, index) => {
       widths[index] = Math.max(widths[index] ?? 0, cell.length)
     })
   }
-  return rows.map(
+  return shown.map(
     (row) =>
       indent + row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]!))).join("  ")
   )
