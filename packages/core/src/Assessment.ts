@@ -143,7 +143,9 @@ const decide = (
         finding: {
           severity: "critical",
           code: "rollback-failed",
-          message: `The upgrade${target} failed${why} and its rollback failed too (Rollback ${rollback.status}${at(rollback)}): check the instance in the console`
+          message:
+            `The upgrade${target} failed${why} and its rollback failed too ` +
+            `(Rollback ${rollback.status}${at(rollback)}): check the instance in the console`
         }
       }
     }
@@ -153,7 +155,9 @@ const decide = (
         finding: {
           severity: "critical",
           code: "rollback-running",
-          message: `The upgrade${target} failed${why} and is being rolled back (Rollback ${rollback.status ?? "started"}${at(rollback)})`
+          message:
+            `The upgrade${target} failed${why} and is being rolled back ` +
+            `(Rollback ${rollback.status ?? "started"}${at(rollback)})`
         }
       }
     }
@@ -163,7 +167,9 @@ const decide = (
       finding: {
         severity: "critical",
         code: "rolled-back",
-        message: `The upgrade${target} did not succeed${why}: the Rollback step ran (${rollback.status ?? "no status"}${at(rollback)})${back}`
+        message:
+          `The upgrade${target} did not succeed${why}: ` +
+          `the Rollback step ran (${rollback.status ?? "no status"}${at(rollback)})${back}`
       }
     }
   }
@@ -201,7 +207,9 @@ const decide = (
       finding: {
         severity: "warning",
         code: "status-unrecognized",
-        message: `Status "${status}" is not a documented value (${knownStatuses.join(", ")})${hint}; it is kept as given and taken neither as progress nor as completion`
+        message:
+          `Status "${status}" is not a documented value (${knownStatuses.join(", ")})${hint}; ` +
+          `it is kept as given and taken neither as progress nor as completion`
       }
     }
   }
@@ -274,7 +282,10 @@ const remainingOf = (
 const describeEstimate = (estimate: ReadonlyArray<EstimatePart>, total: number): Finding => ({
   severity: "info",
   code: "estimated-duration",
-  message: `Estimated upgrade time ${formatSeconds(total)}: ${estimate.map((part) => `${part.name} ${part.seconds}`).join(", ")}; the API states no unit, seconds are assumed`
+  message:
+    `Estimated upgrade time ${formatSeconds(total)}: ` +
+    `${estimate.map((part) => `${part.name} ${part.seconds}`).join(", ")}; ` +
+    `the API states no unit, seconds are assumed`
 })
 
 /**

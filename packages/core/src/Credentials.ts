@@ -85,7 +85,9 @@ export const make = (input: Input): Effect.Effect<Service, HologresError.ConfigE
       return Effect.fail(
         new HologresError.ConfigError({
           reason: "InvalidCredentials",
-          message: `The ${refused.join(", and the ")} (from ${input.source}): it cannot be sent in an HTTP header. Copy it again, without the stray character`
+          message:
+            `The ${refused.join(", and the ")} (from ${input.source}): it cannot be sent in an HTTP header. ` +
+            `Copy it again, without the stray character`
         })
       )
     }
@@ -143,7 +145,10 @@ export const makeConfig = (options: ConfigOptions = {}): Effect.Effect<Service, 
       (error) =>
         new HologresError.ConfigError({
           reason: "MissingCredentials",
-          message: `No credentials in the configuration (${environmentNames.accessKeyId} and ${environmentNames.accessKeySecret} by default): ${describeConfigError(error)}`
+          message:
+            `No credentials in the configuration ` +
+            `(${environmentNames.accessKeyId} and ${environmentNames.accessKeySecret} by default): ` +
+            `${describeConfigError(error)}`
         })
     )
     return yield* make({

@@ -129,7 +129,10 @@ export const insecureEndpoint = (template: string): string | undefined => {
   }
   if (url.protocol !== "http:" || isLoopbackHost(url.hostname)) return undefined
   const shown = url.username === "" && url.password === "" ? template : `${url.protocol}//…@${url.host}`
-  return `The endpoint ${shown} is plain http to a host other than this machine: requests, and an STS token, would cross the network unencrypted (use https)`
+  return (
+    `The endpoint ${shown} is plain http to a host other than this machine: ` +
+    `requests, and an STS token, would cross the network unencrypted (use https)`
+  )
 }
 
 const positive = (name: string, value: number | undefined, fallback: number) =>
@@ -154,7 +157,8 @@ export const validateInput = (input: GetUpgradeStatusInput): HologresError.Reque
     new HologresError.RequestError({ reason: "InvalidInput", message, attempts: 0, elapsedMs: 0 })
   if (!regionPattern.test(input.regionId)) {
     return refuse(
-      `The region id ${JSON.stringify(HologresError.excerpt(input.regionId, 40))} is not valid: use lower-case letters, digits and dashes (cn-hangzhou)`
+      `The region id ${JSON.stringify(HologresError.excerpt(input.regionId, 40))} is not valid: ` +
+        `use lower-case letters, digits and dashes (cn-hangzhou)`
     )
   }
   if (input.instanceId === "") return refuse("The instance id is empty")
@@ -329,7 +333,9 @@ export const make = (
       if (outcome.left._tag === "HologresAttemptFailure") return yield* finalError(outcome.left.error, made, elapsedMs)
       return yield* new HologresError.RequestError({
         reason: "Deadline",
-        message: `No answer within the ${policy.deadlineMs} ms deadline; gave up after ${made} attempts in ${formatSeconds(elapsedMs / 1000)}`,
+        message:
+          `No answer within the ${policy.deadlineMs} ms deadline; ` +
+          `gave up after ${made} attempts in ${formatSeconds(elapsedMs / 1000)}`,
         attempts: made,
         elapsedMs
       })
@@ -351,7 +357,10 @@ export interface ConfigOptions {
   readonly maxBodyBytes: number | undefined
 }
 
-/** A layer whose options come from effect `Config` (for example `Config.option(Config.string("HOLOGRES_ENDPOINT"))`). */
+/**
+ * A layer whose options come from effect `Config` (for example
+ * `Config.option(Config.string("HOLOGRES_ENDPOINT"))`).
+ */
 export const layerConfig = (
   options: Config.Config.Wrap<ConfigOptions>
 ): Layer.Layer<HologresClient, HologresError.ConfigError, HttpClient.HttpClient | Credentials.Credentials> =>

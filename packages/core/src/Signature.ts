@@ -173,7 +173,8 @@ export const authorization = (parts: {
   readonly signedHeaders: ReadonlyArray<string>
   readonly signature: string
 }): string =>
-  `${algorithmV3} Credential=${parts.accessKeyId},SignedHeaders=${parts.signedHeaders.join(";")},Signature=${parts.signature}`
+  `${algorithmV3} Credential=${parts.accessKeyId},` +
+  `SignedHeaders=${parts.signedHeaders.join(";")},Signature=${parts.signature}`
 
 /** The parts of a V3 Authorization header, or `undefined` when it is not one. */
 export const parseAuthorization = (

@@ -58,7 +58,9 @@ export const instanceFindings = (details: UpgradeDetails.Details | undefined): A
     findings.push({
       severity: "warning",
       code: "follower-unavailable",
-      message: `${down.length === 1 ? "A read-only follower is" : `${down.length} read-only followers are`} not running: ${listed(names)}`
+      message:
+        `${down.length === 1 ? "A read-only follower is" : `${down.length} read-only followers are`} ` +
+        `not running: ${listed(names)}`
     })
   }
   return findings
@@ -115,7 +117,9 @@ export const flightingFindings = (
     findings.push({
       severity: "warning",
       code: "segment-format",
-      message: `${plural(total, "table")} in ${plural(databases.length, "database")} still use the segment storage format: ${listed(each)}`
+      message:
+        `${plural(total, "table")} in ${plural(databases.length, "database")} ` +
+        `still use the segment storage format: ${listed(each)}`
     })
   }
   return findings
@@ -139,7 +143,9 @@ export const decodingFindings = (decoded: UpgradeDetails.Decoded, detailsSent: b
     findings.push({
       severity: doubtful ? "warning" : "info",
       code: "details-repaired",
-      message: `Details was not valid JSON; ${plural(decoded.repairTotal, "repair")} made (${summary})${doubtful ? ", some of them guesses or with data lost" : ""}`
+      message:
+        `Details was not valid JSON; ${plural(decoded.repairTotal, "repair")} made (${summary})` +
+        `${doubtful ? ", some of them guesses or with data lost" : ""}`
     })
   }
   if (decoded.issues.length > 0) {
@@ -147,7 +153,9 @@ export const decodingFindings = (decoded: UpgradeDetails.Decoded, detailsSent: b
     findings.push({
       severity: "warning",
       code: "details-issues",
-      message: `${plural(decoded.issues.length, "part")} of Details could not be read and ${decoded.issues.length === 1 ? "was" : "were"} left out: ${listed(parts, 3)}`
+      message:
+        `${plural(decoded.issues.length, "part")} of Details could not be read and ` +
+        `${decoded.issues.length === 1 ? "was" : "were"} left out: ${listed(parts, 3)}`
     })
   }
   return findings

@@ -85,12 +85,21 @@ export const hintFor = (reason: HologresError.ApiErrorReason, context: HintConte
     case "Authentication": {
       const warnings =
         context.credentialWarnings.length === 0 ? "" : ` Noticed: ${context.credentialWarnings.join("; ")}.`
-      return `Check the AccessKey pair from ${context.credentialsSource}: a wrong, disabled or deleted key, or a secret pasted with surrounding whitespace or an invisible character, fails this way.${warnings}`
+      return (
+        `Check the AccessKey pair from ${context.credentialsSource}: a wrong, disabled or deleted key, ` +
+        `or a secret pasted with surrounding whitespace or an invisible character, fails this way.${warnings}`
+      )
     }
     case "ClockSkew":
-      return `The gateway rejects requests whose time is more than 15 minutes off. ${formatSkew(context.localTimeMs, context.serverDate)} Synchronise the local clock (NTP).`
+      return (
+        `The gateway rejects requests whose time is more than 15 minutes off. ` +
+        `${formatSkew(context.localTimeMs, context.serverDate)} Synchronise the local clock (NTP).`
+      )
     case "Permission":
-      return "The RAM user or role lacks permission: attach a policy allowing hologram:GetUpgradeStatus on this instance (the Recommend link of the error explains the denial)."
+      return (
+        "The RAM user or role lacks permission: attach a policy allowing hologram:GetUpgradeStatus " +
+        "on this instance (the Recommend link of the error explains the denial)."
+      )
     case "Throttled":
       return "The account's request quota for this API is exhausted for now; call less often or lower the concurrency."
     case "NotFound":

@@ -99,7 +99,10 @@ export const interpret = (
       const id = requestId === undefined ? "" : `, request id ${requestId}`
       const error = new HologresError.RequestError({
         reason: "Transport",
-        message: `No usable answer: the signed request was re-sent unchanged after its first answer was lost (by the HTTP client on a reset connection, or by a proxy), and the gateway refused the copy as a replay (${gateway.code}${id})`,
+        message:
+          `No usable answer: the signed request was re-sent unchanged after its first answer was lost ` +
+          `(by the HTTP client on a reset connection, or by a proxy), ` +
+          `and the gateway refused the copy as a replay (${gateway.code}${id})`,
         attempts: attempt,
         elapsedMs: 0
       })
@@ -116,7 +119,9 @@ export const interpret = (
   // No error document: a proxy's or load balancer's page. Say what it was and show the start of it.
   const kind = /^\s*</.test(body) ? "an HTML page" : body.trim() === "" ? "an empty body" : "a non-JSON body"
   const excerpt = HologresError.excerpt(body)
-  const message = `Hologres API error HTTP ${status} with ${kind} instead of the gateway's error document${excerpt === "" ? "" : `: ${excerpt}`}`
+  const message =
+    `Hologres API error HTTP ${status} with ${kind} instead of the gateway's error document` +
+    `${excerpt === "" ? "" : `: ${excerpt}`}`
   const error = apiError({
     reason: reasonOf(undefined, status),
     code: undefined,

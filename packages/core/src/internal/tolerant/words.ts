@@ -43,7 +43,10 @@ export const readLiteral = (state: ParserState): boolean => {
   return true
 }
 
-/** At the end of a cut text, a prefix of `true`, `false` or `null` is taken as that literal (the caller reports the cut). */
+/**
+ * At the end of a cut text, a prefix of `true`, `false` or `null` is taken as that literal (the caller reports the
+ * cut).
+ */
 export const readCutLiteral = (state: ParserState): boolean => {
   if (state.end - state.pos > 4) return false
   const rest = state.text.slice(state.pos, state.end)
