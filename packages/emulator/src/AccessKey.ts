@@ -1,4 +1,7 @@
-/** The key pairs the emulator accepts, the documented demo pair, and the `ID:SECRET[:TOKEN]` notation of the command. */
+/**
+ * The key pairs the emulator accepts, the documented demo pair, and the `ID:SECRET[:TOKEN]` notation of the
+ * command.
+ */
 import { Redacted } from "effect"
 
 /** A key pair the emulator accepts; with `securityToken` it is an STS pair and requests must carry that token. */

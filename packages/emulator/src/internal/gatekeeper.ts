@@ -117,7 +117,9 @@ export const gatekeeper = (keys: ReadonlyArray<AccessKey>, now: () => number) =>
         rejection: {
           status: 400,
           code: "InvalidTimeStamp.Format",
-          message: `Specified time stamp or date value is not well formatted: ${header} is ${text === undefined ? "missing" : `"${text}"`}.`
+          message:
+            `Specified time stamp or date value is not well formatted: ` +
+            `${header} is ${text === undefined ? "missing" : `"${text}"`}.`
         }
       }
     }
@@ -128,7 +130,9 @@ export const gatekeeper = (keys: ReadonlyArray<AccessKey>, now: () => number) =>
         rejection: {
           status: 400,
           code: "InvalidTimeStamp.Expired",
-          message: `Specified time stamp or date value is expired: ${header} ${text} is more than 15 minutes from the server's time ${new Date(now()).toISOString()}.`
+          message:
+            `Specified time stamp or date value is expired: ${header} ${text} ` +
+            `is more than 15 minutes from the server's time ${new Date(now()).toISOString()}.`
         }
       }
     }

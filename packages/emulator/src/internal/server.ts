@@ -176,7 +176,9 @@ export const listen = (config: Config): Promise<Running> => {
         return reject({
           status: 400,
           code: "InvalidParameter",
-          message: `The specified parameter Action or Version is not valid: ${header} is "${sent}", this path serves ${action} ${version}.`
+          message:
+            `The specified parameter Action or Version is not valid: ` +
+            `${header} is "${sent}", this path serves ${action} ${version}.`
         })
       }
     }

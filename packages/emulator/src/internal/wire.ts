@@ -21,7 +21,10 @@ const pad = (value: number) => String(value).padStart(2, "0")
 /** The console's zone-less `YYYY-MM-DD HH:mm:ss`, in UTC+8 like the console shows it. */
 const plainTime = (ms: number): string => {
   const d = new Date(ms + 8 * 3600_000)
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+  )
 }
 
 const timeOf = (plan: Plan, context: RenderContext) => (seconds: number) => {
@@ -249,7 +252,9 @@ export const gatewayErrorBody = (error: {
     HostId: error.hostId,
     Code: error.code,
     Message: error.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=hologram&requestId=${error.requestId}`,
+    Recommend:
+      `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}` +
+      `&product=hologram&requestId=${error.requestId}`,
     ...(error.accessDeniedDetail === undefined ? {} : { AccessDeniedDetail: error.accessDeniedDetail })
   })
 
