@@ -64,14 +64,18 @@ export const fromEnvironment = (
       () =>
         new HologresError.ConfigError({
           reason: "MissingCredentials",
-          message: `No credentials: set ${resolved.accessKeyId} and ${resolved.accessKeySecret} (and ${resolved.securityToken} for an STS token), or pass the credentials explicitly`
+          message:
+            `No credentials: set ${resolved.accessKeyId} and ${resolved.accessKeySecret} ` +
+            `(and ${resolved.securityToken} for an STS token), or pass the credentials explicitly`
         })
     ),
     Effect.catchAllDefect((defect) =>
       isPermissionDenial(defect)
         ? new HologresError.ConfigError({
             reason: "MissingCredentials",
-            message: `The runtime refused to read ${variables.join(", ")}: grant ${allowEnvFlag(names)} (Deno), or pass the credentials explicitly`
+            message:
+              `The runtime refused to read ${variables.join(", ")}: ` +
+              `grant ${allowEnvFlag(names)} (Deno), or pass the credentials explicitly`
           })
         : Effect.die(defect)
     ),

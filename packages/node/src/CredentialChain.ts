@@ -136,7 +136,8 @@ const fromCliConfig = (context: Context): Effect.Effect<Verdict, HologresError.C
     if (mode !== "AK" && mode !== "StsToken") {
       return yield* configError(
         "UnsupportedProfileMode",
-        `Profile "${name}" in ${path} uses mode ${mode}; holo-upgrade reads only AK and StsToken profiles (other modes need an STS call it does not make)`,
+        `Profile "${name}" in ${path} uses mode ${mode}; holo-upgrade reads only AK and StsToken profiles ` +
+          `(other modes need an STS call it does not make)`,
         path
       )
     }
@@ -276,7 +277,9 @@ export const resolve = Effect.fn("CredentialChain.resolve")(function* (options: 
   }
   return yield* configError(
     "MissingCredentials",
-    `No Alibaba Cloud credentials found (tried: ${notes.slice(1).join("; ")}). Set ${Credentials.environmentNames.accessKeyId} and ${Credentials.environmentNames.accessKeySecret}, or configure a profile with \`aliyun configure\``
+    `No Alibaba Cloud credentials found (tried: ${notes.slice(1).join("; ")}). ` +
+      `Set ${Credentials.environmentNames.accessKeyId} and ${Credentials.environmentNames.accessKeySecret}, ` +
+      `or configure a profile with \`aliyun configure\``
   )
 })
 
