@@ -92,7 +92,10 @@ export const checkConfiguredRegion = (
     ? Effect.void
     : new HologresError.ConfigError({
         reason: "InvalidOption",
-        message: `The region ${JSON.stringify(HologresError.excerpt(regionId, 40))}${source === undefined ? "" : ` from ${source}`} is not a region id: use lower-case letters, digits and dashes (cn-hangzhou)`
+        message:
+          `The region ${JSON.stringify(HologresError.excerpt(regionId, 40))}` +
+          `${source === undefined ? "" : ` from ${source}`} is not a region id: ` +
+          `use lower-case letters, digits and dashes (cn-hangzhou)`
       })
 
 /** Warns on stderr when `--endpoint` would carry requests unencrypted to another machine. */

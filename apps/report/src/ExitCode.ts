@@ -39,11 +39,13 @@ export const table: ReadonlyArray<readonly [code: number, meaning: string]> = [
   [usage, "usage error: a bad flag or argument, an input file that cannot be read"],
   [
     configuration,
-    "configuration missing or malformed, found before any call: no credentials, no region, a broken profile or credentials file, an invalid endpoint"
+    "configuration missing or malformed, found before any call: no credentials, no region, " +
+      "a broken profile or credentials file, an invalid endpoint"
   ],
   [
     api,
-    "the API refused the call (a wrong key or signature, a missing permission, an unknown instance), could not be reached, or its answer is undecodable (empty, HTML, not JSON, wrong shape, Success: false)"
+    "the API refused the call (a wrong key or signature, a missing permission, an unknown instance), " +
+      "could not be reached, or its answer is undecodable (empty, HTML, not JSON, wrong shape, Success: false)"
   ],
   [watchTimeout, "watch gave up before the upgrade ended (--timeout)"],
   [internal, "an internal error (a bug); the cause is on stderr"],

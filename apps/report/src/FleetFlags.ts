@@ -17,7 +17,8 @@ import * as Terminal from "./Terminal.ts"
 /** `--from-file FILE|-`. */
 export const fromFile = Options.text("from-file").pipe(
   Options.withDescription(
-    "Read instances from FILE (- for stdin): one id per line, or CSV instanceId,regionId to mix regions; blank lines, # comments and a header row are skipped"
+    "Read instances from FILE (- for stdin): one id per line, or CSV instanceId,regionId to mix regions; " +
+      "blank lines, # comments and a header row are skipped"
   ),
   Options.optional
 )
@@ -26,7 +27,8 @@ export const fromFile = Options.text("from-file").pipe(
 export const qps = Options.float("qps").pipe(
   Options.optional,
   Options.withDescription(
-    "At most this many requests per second, retries included, shared by all workers: set it at or below the account's flow control for GetUpgradeStatus; default no limit"
+    "At most this many requests per second, retries included, shared by all workers: " +
+      "set it at or below the account's flow control for GetUpgradeStatus; default no limit"
   )
 )
 
@@ -51,7 +53,10 @@ export interface Setup {
 const missingRegion = (count: number) =>
   new HologresError.ConfigError({
     reason: "MissingRegion",
-    message: `No region for ${count === 1 ? "an instance" : `${count} instances`}: pass --region, set ALIBABA_CLOUD_REGION_ID, give the profile a region_id, or list instanceId,regionId in --from-file`
+    message:
+      `No region for ${count === 1 ? "an instance" : `${count} instances`}: ` +
+      `pass --region, set ALIBABA_CLOUD_REGION_ID, ` +
+      `give the profile a region_id, or list instanceId,regionId in --from-file`
   })
 
 /**

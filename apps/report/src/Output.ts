@@ -109,7 +109,8 @@ export const openStream = (
         Effect.tryPromise(() => appendFile(path, text, "utf8")).pipe(
           Effect.catchAll((error) =>
             diagnose(
-              `holo-upgrade: cannot write ${path}: ${error.error instanceof Error ? error.error.message : String(error.error)}`
+              `holo-upgrade: cannot write ${path}: ` +
+                `${error.error instanceof Error ? error.error.message : String(error.error)}`
             )
           )
         )

@@ -61,27 +61,35 @@ const answerFindings = (
     findings.push({
       severity: "critical",
       code: "call-unsuccessful",
-      message: `The call did not succeed (Success ${response.Success ?? "absent"}, HttpStatusCode ${response.HttpStatusCode ?? "absent"})${error ? `: ${error}` : ""}`
+      message:
+        `The call did not succeed (Success ${response.Success ?? "absent"}, ` +
+        `HttpStatusCode ${response.HttpStatusCode ?? "absent"})${error ? `: ${error}` : ""}`
     })
   } else if (error !== "") {
     findings.push({
       severity: "info",
       code: "error-fields-ignored",
-      message: `The answer also carries ${errorFields(response)}, which the API treats as informational when the call succeeds`
+      message:
+        `The answer also carries ${errorFields(response)}, ` +
+        `which the API treats as informational when the call succeeds`
     })
   }
   if (response.Data.length > 1) {
     findings.push({
       severity: "info",
       code: "several-records",
-      message: `${response.Data.length} upgrade records; the latest (by PrepareFinishTime) comes first and decides the verdict`
+      message:
+        `${response.Data.length} upgrade records; ` +
+        `the latest (by PrepareFinishTime) comes first and decides the verdict`
     })
   }
   if (repairs.length > 0) {
     findings.push({
       severity: "warning",
       code: "answer-repaired",
-      message: `The answer itself was not valid JSON; repaired: ${[...new Set(repairs.map((repair) => repair.kind))].join(", ")}`
+      message:
+        `The answer itself was not valid JSON; repaired: ` +
+        `${[...new Set(repairs.map((repair) => repair.kind))].join(", ")}`
     })
   }
   return findings

@@ -113,7 +113,8 @@ export const problems = (shown: Effective): ReadonlyArray<string> => {
 const described = (setting: Setting, none: string): string =>
   setting.value === null
     ? none
-    : `${setting.value}${setting.source === null ? "" : setting.source === "default" ? "  (default)" : `  (from ${setting.source})`}`
+    : `${setting.value}` +
+      `${setting.source === null ? "" : setting.source === "default" ? "  (default)" : `  (from ${setting.source})`}`
 
 /** The table form. */
 export const renderTable = (shown: Effective): string => {
@@ -145,7 +146,8 @@ const show = Command.make("show", { ...Connection.options, format, out: Output.o
   })
 ).pipe(
   Command.withDescription(
-    "Print the effective region, endpoint, profile and credential source, as status and watch would use them; secrets are never printed"
+    "Print the effective region, endpoint, profile and credential source, as status and watch would use them; " +
+      "secrets are never printed"
   )
 )
 

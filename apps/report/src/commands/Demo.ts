@@ -150,6 +150,7 @@ export const command = Command.make(
     )
 ).pipe(
   Command.withDescription(
-    "Play three scripted upgrades on a local emulator and watch them: no credentials, no network beyond loopback. Exits 0 when they end as scripted (one succeeds, one is rolled back, one keeps a follower down), 70 when not."
+    "Play three scripted upgrades on a local emulator and watch them: no credentials, no network beyond loopback. " +
+      "Exits 0 when they end as scripted (one succeeds, one is rolled back, one keeps a follower down), 70 when not."
   )
 )

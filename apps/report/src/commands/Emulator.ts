@@ -21,7 +21,8 @@ const key = Options.text("key").pipe(
   Options.optional,
   Options.map(Option.getOrElse((): ReadonlyArray<string> => [])),
   Options.withDescription(
-    `A key pair to accept, ID:SECRET or ID:SECRET:TOKEN for STS; repeatable. Default: the demo pair ${AccessKey.show(AccessKey.demo)}`
+    `A key pair to accept, ID:SECRET or ID:SECRET:TOKEN for STS; repeatable. ` +
+      `Default: the demo pair ${AccessKey.show(AccessKey.demo)}`
   )
 )
 
@@ -100,11 +101,14 @@ export const serve = Effect.fn("holo-upgrade.emulator")(function* (settings: Set
   if (!isLoopback(settings.host)) {
     if (!settings.expose) {
       return yield* new ExitCode.UsageError({
-        message: `--host ${settings.host} is not loopback: anyone who can reach it could use the keys. Add --expose to confirm.`
+        message:
+          `--host ${settings.host} is not loopback: anyone who can reach it could use the keys. ` +
+          `Add --expose to confirm.`
       })
     }
     yield* Output.diagnose(
-      `WARNING: the emulator listens on ${settings.host}, beyond this machine; its keys are printed below and are not secret.`
+      `WARNING: the emulator listens on ${settings.host}, beyond this machine; ` +
+        `its keys are printed below and are not secret.`
     )
   }
   if (Option.exists(settings.faultRate, (rate) => !(rate >= 0 && rate <= 1))) {

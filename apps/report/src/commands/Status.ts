@@ -46,14 +46,16 @@ const rate = (progress: Fleet.Progress): string => {
 }
 
 const progressText = (progress: Fleet.Progress): string =>
-  `holo-upgrade status: ${progress.done} of ${progress.total} answered · ${progress.needAttention} need attention · ${progress.inFlight} in flight${rate(progress)}`
+  `holo-upgrade status: ${progress.done} of ${progress.total} answered · ` +
+  `${progress.needAttention} need attention · ${progress.inFlight} in flight${rate(progress)}`
 
 // What stderr says when Ctrl-C stops a run: how far it got and what it knew.
 const lastKnownState = (snapshot: Fleet.Snapshot): Effect.Effect<void> =>
   Effect.gen(function* () {
     const elapsed = seconds(snapshot.now - snapshot.startedAt)
     yield* Output.diagnose(
-      `holo-upgrade: interrupted after ${elapsed}: ${snapshot.done} of ${snapshot.total} instances answered; last known state:`
+      `holo-upgrade: interrupted after ${elapsed}: ` +
+        `${snapshot.done} of ${snapshot.total} instances answered; last known state:`
     )
     for (const line of Fleet.summaryText(snapshot, Table.plain).trimEnd().split("\n")) {
       yield* Output.diagnose(`holo-upgrade:   ${line}`)
@@ -129,7 +131,12 @@ export const command = Command.make(
   Command.withDescription(
     HelpDoc.blocks([
       HelpDoc.p(
-        "Ask GetUpgradeStatus about instances once and report where their upgrades stand. A fleet (several instances, from arguments or --from-file, in one region or many) gets a summary first: counts per verdict, then the instances that need attention. An instance whose call fails (not found, forbidden) is reported in its row and the others still complete. With --output ndjson each report is written as soon as it is ready, so memory stays flat however large the fleet. Progress goes to stderr on a terminal; Ctrl-C cancels the calls in flight, prints the last known state on stderr and exits 130."
+        "Ask GetUpgradeStatus about instances once and report where their upgrades stand. A fleet (several " +
+          "instances, from arguments or --from-file, in one region or many) gets a summary first: counts per " +
+          "verdict, then the instances that need attention. An instance whose call fails (not found, forbidden) is " +
+          "reported in its row and the others still complete. With --output ndjson each report is written as soon as " +
+          "it is ready, so memory stays flat however large the fleet. Progress goes to stderr on a terminal; Ctrl-C " +
+          "cancels the calls in flight, prints the last known state on stderr and exits 130."
       )
     ])
   )

@@ -1,8 +1,9 @@
 /**
  * `holo-upgrade watch [INSTANCE_ID...] [--from-file FILE|-]`: asks about each instance once per interval until its
  * upgrade has a terminal verdict, then prints the final report. Instances are listed, deduplicated, placed in their
- * regions and rate-limited (`--qps`) exactly as for `status` (see `FleetFlags`). A board on stderr shows step, elapsed time and ETA when stderr is a
- * terminal; `--output ndjson` streams every answer instead, one line per poll per instance.
+ * regions and rate-limited (`--qps`) exactly as for `status` (see `FleetFlags`). A board on stderr shows step, elapsed
+ * time and ETA when stderr is a terminal; `--output ndjson` streams every answer instead, one line per poll per
+ * instance.
  */
 import { appendFile, writeFile } from "node:fs/promises"
 import { Args, Command, HelpDoc, Options } from "@effect/cli"
@@ -64,7 +65,8 @@ export const formatOption = Options.choice("output", formats).pipe(
   Options.withAlias("o"),
   Options.withDefault("table" as Format),
   Options.withDescription(
-    `Output format: ${Output.formats.filter((name) => name !== "ndjson").join(", ")} for the final report (table by default); ndjson for one line per poll per instance`
+    `Output format: ${Output.formats.filter((name) => name !== "ndjson").join(", ")} for the final report ` +
+      `(table by default); ndjson for one line per poll per instance`
   )
 )
 
@@ -88,7 +90,9 @@ const spanFlag = (name: string, text: string, minimumMs: number): Effect.Effect<
   return ms === undefined || ms < minimumMs
     ? Effect.fail(
         new ExitCode.UsageError({
-          message: `--${name} ${JSON.stringify(text)} is not a time span of at least ${TimeSpan.format(minimumMs)} (500ms, 30s, 5m, 2h)`
+          message:
+            `--${name} ${JSON.stringify(text)} is not a time span of at least ` +
+            `${TimeSpan.format(minimumMs)} (500ms, 30s, 5m, 2h)`
         })
       )
     : Effect.succeed(ms)
@@ -232,10 +236,18 @@ export const command = Command.make(
   Command.withDescription(
     HelpDoc.blocks([
       HelpDoc.p(
-        `Poll GetUpgradeStatus for each instance (from arguments or --from-file, in one region or many; an instance listed twice is asked once) every --interval (default ${defaults.interval}) until its upgrade succeeded, failed or was rolled back, or until --timeout (default ${defaults.timeout}) passes. A failure counts as soon as Details shows it (a failed step, a failing StatusCode, a rollback), even while Status still says upgrading. An unknown or undocumented state keeps the watch waiting; it never counts as success. Progress (step, elapsed, ETA) goes to stderr when stderr is a terminal; the final report goes to stdout.`
+        `Poll GetUpgradeStatus for each instance (from arguments or --from-file, in one region or many; an instance ` +
+          `listed twice is asked once) every --interval (default ${defaults.interval}) until its upgrade succeeded, ` +
+          `failed or was rolled back, or until --timeout (default ${defaults.timeout}) passes. A failure counts as ` +
+          `soon as Details shows it (a failed step, a failing StatusCode, a rollback), even while Status still says ` +
+          `upgrading. An unknown or undocumented state keeps the watch waiting; it never counts as success. Progress ` +
+          `(step, elapsed, ETA) goes to stderr when stderr is a terminal; the final report goes to stdout.`
       ),
       HelpDoc.p(
-        "Exit codes: 0 every upgrade succeeded; 1 an upgrade failed or was rolled back (its step and StatusCode on stderr); 2 usage; 3 no credentials or region found; 4 the API refused for good (a wrong key, a missing permission, an unknown instance) or could not be reached; 5 the timeout passed first (the last state seen and its request id on stderr); 130 interrupted (the last known state on stderr)."
+        "Exit codes: 0 every upgrade succeeded; 1 an upgrade failed or was rolled back (its step and StatusCode on " +
+          "stderr); 2 usage; 3 no credentials or region found; 4 the API refused for good (a wrong key, a missing " +
+          "permission, an unknown instance) or could not be reached; 5 the timeout passed first (the last state seen " +
+          "and its request id on stderr); 130 interrupted (the last known state on stderr)."
       )
     ])
   )

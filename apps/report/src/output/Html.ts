@@ -110,7 +110,8 @@ const instance = (report: InstanceReport, index: number): Markup => {
             "summary",
             {},
             latest.decoded.repairTotal > 0
-              ? `Details as received, ${latest.decoded.repairTotal} ${latest.decoded.repairTotal === 1 ? "repair" : "repairs"} marked`
+              ? `Details as received, ${latest.decoded.repairTotal} ` +
+                  `${latest.decoded.repairTotal === 1 ? "repair" : "repairs"} marked`
               : "Details as received"
           ),
           rawDetails(latest)

@@ -123,7 +123,8 @@ const steps = (assessment: Assessment.Assessment): Array<string> => {
   return [
     ...rows,
     "",
-    `Time: ${estimate} · elapsed ${duration(assessment.elapsedSeconds)} · remaining ${duration(assessment.remainingSeconds)}`
+    `Time: ${estimate} · elapsed ${duration(assessment.elapsedSeconds)}` +
+      ` · remaining ${duration(assessment.remainingSeconds)}`
   ]
 }
 
@@ -283,5 +284,11 @@ const section = (report: InstanceReport): Array<string> => {
 }
 
 /** Renders reports as one Markdown document, ending with a newline. */
-export const render = (reports: ReadonlyArray<InstanceReport>): string =>
-  `${["# Hologres upgrade report", ...overview(reports), ...reports.flatMap((report) => ["", ...section(report)])].join("\n")}\n`
+export const render = (reports: ReadonlyArray<InstanceReport>): string => {
+  const lines = [
+    "# Hologres upgrade report",
+    ...overview(reports),
+    ...reports.flatMap((report) => ["", ...section(report)])
+  ]
+  return `${lines.join("\n")}\n`
+}

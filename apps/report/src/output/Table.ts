@@ -59,7 +59,10 @@ const header = (report: InstanceReport): string => {
 
 const recordLine = (entry: RecordReport, index: number, total: number): string => {
   const when = prepared(entry.record)
-  return `record ${index + 1} of ${total}: ${versions(entry.record)}, status ${entry.record.Status ?? "—"}${when === undefined ? "" : `, ${when}`}`
+  return (
+    `record ${index + 1} of ${total}: ${versions(entry.record)}, ` +
+    `status ${entry.record.Status ?? "—"}${when === undefined ? "" : `, ${when}`}`
+  )
 }
 
 const timeline = (assessment: Assessment.Assessment): Array<string> => {
@@ -83,13 +86,18 @@ const times = (assessment: Assessment.Assessment): string => {
     assessment.estimatedUpgradeSeconds === undefined
       ? "no estimate"
       : `estimate ${duration(assessment.estimatedUpgradeSeconds)}, unit assumed: seconds`
-  return `Time      ${estimate} · elapsed ${duration(assessment.elapsedSeconds)} · remaining ${duration(assessment.remainingSeconds)}`
+  return (
+    `Time      ${estimate} · elapsed ${duration(assessment.elapsedSeconds)}` +
+    ` · remaining ${duration(assessment.remainingSeconds)}`
+  )
 }
 
 const instances = (entry: RecordReport): Array<string> => {
   const found = entry.decoded.details?.Instances
   if (found === undefined) return []
-  const leader = `leader ${found.LeaderInstanceName ?? "?"} (${orDash(found.LeaderInstanceId)}) ${orDash(found.LeaderInstanceStatus)}`
+  const leader =
+    `leader ${found.LeaderInstanceName ?? "?"} (${orDash(found.LeaderInstanceId)}) ` +
+    `${orDash(found.LeaderInstanceStatus)}`
   const followers = (found.FollowerInstances ?? []).map(
     (follower) => `${follower.InstanceName ?? follower.InstanceId ?? "?"} ${orDash(follower.Status)}`
   )

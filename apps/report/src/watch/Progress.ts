@@ -28,7 +28,10 @@ export const describeStep = (step: Assessment.TimelineStep): string => {
   if (step.phase !== "running") return `${step.step} ${status}`
   const took = spanOf(step.durationSeconds)
   const estimate = spanOf(step.estimatedSeconds)
-  return `${step.step} ${status}${took === undefined ? "" : ` ${took}`}${estimate === undefined ? "" : ` of ${estimate}`}`
+  return (
+    `${step.step} ${status}${took === undefined ? "" : ` ${took}`}` +
+    `${estimate === undefined ? "" : ` of ${estimate}`}`
+  )
 }
 
 // The key step of a report as text, or undefined when no step is reported yet.
@@ -57,7 +60,10 @@ export const cells = (instance: Watcher.Instance): Array<string> => {
 /** The board's first line: how long the watch has run, of how long, and how often it asks. */
 export const header = (snapshot: Watcher.Snapshot, intervalMs: number, timeoutMs: number): string => {
   const open = snapshot.instances.filter((instance) => instance.standing === "watching").length
-  return `holo-upgrade watch: ${TimeSpan.format(snapshot.now - snapshot.startedAt)} of ${TimeSpan.format(timeoutMs)}, every ${TimeSpan.format(intervalMs)}; ${open} of ${snapshot.instances.length} still running`
+  return (
+    `holo-upgrade watch: ${TimeSpan.format(snapshot.now - snapshot.startedAt)} of ${TimeSpan.format(timeoutMs)}, ` +
+    `every ${TimeSpan.format(intervalMs)}; ${open} of ${snapshot.instances.length} still running`
+  )
 }
 
 /** The whole board. */
@@ -80,7 +86,10 @@ export const describeFailure = (instance: Watcher.Instance): string => {
     code === undefined ? "no StatusCode" : `StatusCode ${code}`,
     requestOf(report)
   ]
-  return `${instance.target.instanceId}: ${stateLabel(report.state)} (${facts.join(", ")})${why === undefined ? "" : `: ${why.message}`}`
+  return (
+    `${instance.target.instanceId}: ${stateLabel(report.state)} (${facts.join(", ")})` +
+    `${why === undefined ? "" : `: ${why.message}`}`
+  )
 }
 
 /** The last state seen of an instance that did not finish: verdict, step, record status, request id, polls. */

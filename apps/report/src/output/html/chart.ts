@@ -117,8 +117,8 @@ const laneText = (lane: Lane): string => {
   const estimate = lane.estimateEnd === undefined ? undefined : lane.estimateEnd - lane.start
   const state = lane.phase === "not reached" ? "not reached" : (lane.status ?? lane.phase)
   const measured = took === undefined ? "" : ` · ${duration(took)}`
-  const expected =
-    estimate === undefined ? "" : took === undefined ? ` · est. ${duration(estimate)}` : ` (est. ${duration(estimate)})`
+  const estimated = estimate === undefined ? undefined : duration(estimate)
+  const expected = estimated === undefined ? "" : took === undefined ? ` · est. ${estimated}` : ` (est. ${estimated})`
   return `${state}${measured}${expected}`
 }
 

@@ -19,7 +19,10 @@ const characterAt = (text: string, offset: number): string => {
 
 const describe = (repair: TolerantJson.Repair, number: number, text: string): string => {
   const { column, line } = TolerantJson.lineColumn(text, repair.offset)
-  return `Repair ${number}: ${repair.kind} (${repair.severity}) at offset ${repair.offset}, line ${line}, column ${column}`
+  return (
+    `Repair ${number}: ${repair.kind} (${repair.severity}) ` +
+    `at offset ${repair.offset}, line ${line}, column ${column}`
+  )
 }
 
 /** The raw text with the repairs marked; offsets past the shown part are listed but not marked. */
@@ -142,7 +145,9 @@ export const rawDetails = (entry: RecordReport): Array<Child> => {
       { class: "note" },
       decoded.repairTotal === 0
         ? "Exactly as received; it is valid JSON."
-        : `Exactly as received. The ${decoded.repairTotal === 1 ? "repair is" : `${decoded.repairTotal} repairs are`} highlighted where the decoder made ${decoded.repairTotal === 1 ? "it" : "them"}.`,
+        : `Exactly as received. ` +
+            `The ${decoded.repairTotal === 1 ? "repair is" : `${decoded.repairTotal} repairs are`} ` +
+            `highlighted where the decoder made ${decoded.repairTotal === 1 ? "it" : "them"}.`,
       shown < raw.length ? ` Only the first ${shown} of ${raw.length} characters are shown.` : undefined
     ),
     h("pre", { class: "raw" }, markedText(raw, decoded.repairs, shown)),
