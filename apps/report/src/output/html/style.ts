@@ -6,8 +6,7 @@
 import { createHash } from "node:crypto"
 
 /**
- * The style sheet, inlined in `<head>`. System fonts only: a web font would be a request. A backslash at the end of a
- * line continues it, so the sheet keeps its long rules intact while the source stays within the line width.
+ * The style sheet, inlined in `<head>`. System fonts only: a web font would be a request.
  */
 export const css = `
 :root {
@@ -35,13 +34,13 @@ h1 { font-size: 22px; margin: 0; letter-spacing: -0.01em; }
 h2 { font-size: 20px; margin: 0; overflow-wrap: anywhere; }
 h3 { font-size: 13px; margin: 0 0 10px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); }
 a { color: var(--blue); }
-code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; \
-font-size: 13px; }
-.page-head { display: flex; align-items: baseline; justify-content: space-between; gap: 16px; flex-wrap: wrap; \
-margin-bottom: 18px; }
+code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+  font-size: 13px; }
+.page-head { display: flex; align-items: baseline; justify-content: space-between; gap: 16px; flex-wrap: wrap;
+  margin-bottom: 18px; }
 .page-head p { margin: 0; color: var(--muted); }
-.card { background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 16px 18px; \
-margin: 14px 0; overflow-x: auto; }
+.card { background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 16px 18px;
+  margin: 14px 0; overflow-x: auto; }
 .instance { margin: 28px 0 40px; }
 .tone-red { --tone: var(--red); --tone-bg: var(--red-bg); }
 .tone-green { --tone: var(--green); --tone-bg: var(--green-bg); }
@@ -52,41 +51,41 @@ margin: 14px 0; overflow-x: auto; }
 .verdict-top { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; }
 .badge {
   display: inline-block; padding: 3px 10px; border-radius: 999px; font-weight: 700; font-size: 13px;
-  letter-spacing: 0.04em; color: var(--tone); background: var(--tone-bg); border: 1px solid var(--tone); \
-white-space: nowrap;
+  letter-spacing: 0.04em; color: var(--tone); background: var(--tone-bg); border: 1px solid var(--tone);
+  white-space: nowrap;
 }
 .badge.big { font-size: 16px; padding: 5px 14px; }
 .headline { font-size: 17px; margin: 10px 0 4px; overflow-wrap: anywhere; }
 .sub { color: var(--muted); margin: 2px 0 0; overflow-wrap: anywhere; }
-.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px 18px; \
-margin: 14px 0 0; }
+.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px 18px;
+  margin: 14px 0 0; }
 .facts div { min-width: 0; }
 .facts dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.05em; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .findings { list-style: none; margin: 0; padding: 0; }
-.findings li { display: grid; grid-template-columns: 84px 1fr; gap: 10px; padding: 7px 0; \
-border-top: 1px solid var(--grid); }
+.findings li { display: grid; grid-template-columns: 84px 1fr; gap: 10px; padding: 7px 0;
+  border-top: 1px solid var(--grid); }
 .findings li:first-child { border-top: 0; }
 .findings .code { color: var(--muted); font-size: 12px; }
 .findings .message { overflow-wrap: anywhere; }
-.pill { display: inline-block; text-align: center; padding: 1px 8px; border-radius: 6px; font-size: 12px; \
-font-weight: 600; color: var(--tone); background: var(--tone-bg); }
+.pill { display: inline-block; text-align: center; padding: 1px 8px; border-radius: 6px; font-size: 12px;
+  font-weight: 600; color: var(--tone); background: var(--tone-bg); }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(110px, 1fr)); gap: 10px; }
-.tile { border: 1px solid var(--border); border-radius: 8px; padding: 8px 10px; \
-background: var(--tone-bg, transparent); }
+.tile { border: 1px solid var(--border); border-radius: 8px; padding: 8px 10px;
+  background: var(--tone-bg, transparent); }
 .tile .value { font-size: 20px; font-weight: 700; color: var(--tone, var(--text)); overflow-wrap: anywhere; }
 .tile .label { font-size: 12px; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--grid); vertical-align: top; \
-overflow-wrap: break-word; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--grid); vertical-align: top;
+  overflow-wrap: break-word; }
 td.nowrap { white-space: nowrap; }
 td.why { width: 40%; min-width: 16em; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; background: var(--tone); margin-right: 6px; }
 .chart { width: 100%; height: auto; display: block; }
-.chart text { fill: var(--text); \
-font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; }
+.chart text { fill: var(--text);
+  font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; }
 .chart .muted { fill: var(--muted); font-size: 11px; }
 .chart .step-name { font-weight: 600; font-size: 13px; }
 .chart .gridline { stroke: var(--grid); stroke-width: 1; }
@@ -96,8 +95,8 @@ font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans
 .chart .bar { fill: var(--tone); }
 .chart .now { stroke: var(--blue); stroke-width: 1.5; stroke-dasharray: 3 3; }
 .legend { display: flex; gap: 16px; flex-wrap: wrap; color: var(--muted); font-size: 12px; margin-top: 6px; }
-.swatch { display: inline-block; width: 14px; height: 10px; border-radius: 2px; background: var(--tone); \
-margin-right: 5px; vertical-align: -1px; }
+.swatch { display: inline-block; width: 14px; height: 10px; border-radius: 2px; background: var(--tone);
+  margin-right: 5px; vertical-align: -1px; }
 .swatch.estimate { background: var(--grey-bg); border: 1px dashed var(--muted); }
 .spark { vertical-align: middle; }
 .spark rect { fill: var(--amber); }
@@ -108,22 +107,22 @@ pre.raw {
   white-space: pre-wrap; word-break: break-all; background: var(--code-bg); border: 1px solid var(--border);
   border-radius: 8px; padding: 12px; margin: 0 0 12px; line-height: 1.6; max-height: 520px; overflow: auto;
 }
-mark.repair { background: var(--mark); color: var(--mark-text); border-radius: 3px; padding: 0 1px; \
-outline: 2px solid var(--amber); }
+mark.repair { background: var(--mark); color: var(--mark-text); border-radius: 3px; padding: 0 1px;
+  outline: 2px solid var(--amber); }
 mark.repair sup { font: 700 10px/1 system-ui, sans-serif; margin-right: 2px; }
 .note { color: var(--muted); font-size: 13px; }
-.error-box { border: 1px solid var(--red); background: var(--red-bg); border-radius: 8px; padding: 10px 12px; \
-overflow-wrap: anywhere; }
+.error-box { border: 1px solid var(--red); background: var(--red-bg); border-radius: 8px; padding: 10px 12px;
+  overflow-wrap: anywhere; }
 .summary-tiles { display: flex; gap: 10px; flex-wrap: wrap; margin-bottom: 12px; }
 .summary-tiles .tile { min-width: 120px; }
-footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--border); padding-top: 12px; \
-margin-top: 28px; }
+footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--border); padding-top: 12px;
+  margin-top: 28px; }
 @media (max-width: 640px) { .findings li { grid-template-columns: 1fr; gap: 2px; } }
 @media print {
   :root {
     color-scheme: light;
-    --bg: #fff; --card: #fff; --text: #000; --muted: #444; --border: #bbb; --grid: #ddd; --code-bg: #fff; \
---mark: #ffe08a;
+    --bg: #fff; --card: #fff; --text: #000; --muted: #444; --border: #bbb; --grid: #ddd; --code-bg: #fff;
+  --mark: #ffe08a;
     --red: #b00020; --red-bg: #fdecec; --green: #1d7a3a; --green-bg: #e5f4ea; --amber: #8a5100; --amber-bg: #fff3dd;
     --blue: #1d5fc2; --blue-bg: #e7effc; --grey: #555; --grey-bg: #f0f0f0; --mark-text: #000;
   }
