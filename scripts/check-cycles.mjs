@@ -58,7 +58,8 @@ for (const dir of packageDirs) {
 const packageCycle = findCycle(packageGraph)
 if (packageCycle) problems.push(`package cycle: ${packageCycle.join(" -> ")}`)
 
-const importPattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g
+const importPattern =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|\n)\s*import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g
 for (const dir of packageDirs) {
   let files
   try {
@@ -71,7 +72,7 @@ for (const dir of packageDirs) {
     const text = readFileSync(file, "utf8")
     const targets = []
     for (const match of text.matchAll(importPattern)) {
-      const spec = match[1] ?? match[2]
+      const spec = match[1] ?? match[2] ?? match[3]
       if (spec.startsWith(".")) targets.push(resolve(dirname(file), spec))
     }
     graph.set(file, targets)
