@@ -145,6 +145,20 @@ describe("hostile endpoints", () => {
     for (const result of results.slice(0, 3)) assert.include(result.stderr, warning)
     for (const result of results.slice(3)) assert.notInclude(result.stderr, "warning")
   })
+
+  it("a password in an endpoint is never repeated", async () => {
+    const withPassword = "http://ops:CANARY-endpoint-password@192.0.2.10:3128"
+    const results = await runSilently([
+      [["config", "show", "--endpoint", withPassword, "-r", "cn-hangzhou"], {}],
+      [["config", "show", "--endpoint", withPassword, "-r", "cn-hangzhou", "-o", "json"], {}],
+      [["status", "hg-1", "--endpoint", withPassword, "-r", "cn-hangzhou"], {}]
+    ])
+    for (const result of results) {
+      assert.strictEqual(result.code, 3, result.stderr)
+      assert.include(result.stderr, "must not carry a user or password")
+      assert.notInclude(result.stdout + result.stderr, "CANARY-endpoint-password")
+    }
+  })
 })
 
 describe("hostile credentials", () => {

@@ -72,7 +72,11 @@ export const effective = (flags: {
           : regionEnv !== undefined
             ? { value: regionEnv, source: "ALIBABA_CLOUD_REGION_ID" }
             : { value: null, source: null }
-    const template = Option.getOrElse(flags.endpoint, () => HologresClient.defaultEndpoint)
+    // A password in the endpoint's user info is a secret too: shown cut out (the endpoint is refused all the same).
+    const template = Option.getOrElse(flags.endpoint, () => HologresClient.defaultEndpoint).replace(
+      /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i,
+      "$1…@"
+    )
     const endpointSource = Option.isSome(flags.endpoint) ? "--endpoint" : "default"
     const endpointValue = region.value === null ? template : template.replaceAll("{regionId}", region.value)
     const credentials: Credentials.Service | undefined = resolved?.credentials
