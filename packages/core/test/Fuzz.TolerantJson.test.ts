@@ -83,8 +83,15 @@ const mutations: Readonly<Record<string, Mutation>> = {
   }
 }
 
+// Containers at the root, so that most texts have commas, brackets and quotes for the damage to hit.
 const jsonText = fc
-  .tuple(anyJson, fc.integer({ min: 0, max: 2 }))
+  .tuple(
+    fc.oneof(
+      fc.array(anyJson, { minLength: 1, maxLength: 5 }),
+      fc.dictionary(fc.string(), anyJson, { minKeys: 1, maxKeys: 5 })
+    ),
+    fc.integer({ min: 0, max: 2 })
+  )
   .map(([value, indent]) => JsonWriter.stringify(value, { indent }))
 
 const byte = fc.oneof(
@@ -156,26 +163,62 @@ describe("TolerantJson on valid documents written every way JSON allows", () => 
     return `${space()}${out}${space()}`
   }
 
+  /** JSON values whose texts and keys are often quotes of other shapes, which look like delimiters. */
+  const quoted = fc.letrec<{ value: unknown }>((tie) => {
+    const text = fc.oneof(fc.string(), fc.constantFrom("“", "”", "‘", "’", "'", "`", '"', "“a”", '","', '":"'))
+    return {
+      value: fc.oneof(
+        { depthSize: "small" },
+        text,
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("value"), { maxLength: 4 }),
+        fc.dictionary(text, tie("value"), { maxKeys: 4 })
+      )
+    }
+  }).value
+
   it("equals JSON.parse, with no repairs", () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.infiniteStream(fc.nat(1_000)), (value, numbers) => {
-        const stream = numbers[Symbol.iterator]()
-        const text = rewritten(value, (n) => stream.next().value! % n)
-        const expected = JSON.parse(text)
-        // A root string holding a document is unwrapped on purpose; that is covered elsewhere.
-        fc.pre(!(typeof expected === "string" && /^\s*[[{"]/.test(expected)))
-        for (const assumeMalformed of [false, true]) {
-          const result = TolerantJson.parse(text, { assumeMalformed })
-          assert.isTrue(Either.isRight(result), text)
-          if (Either.isRight(result)) {
-            assert.strictEqual(result.right.repairTotal, 0, text)
-            // Integers past 2^53 come back as exact bigints; written out, both read the same.
-            assert.strictEqual(JsonWriter.stringify(result.right.value), JsonWriter.stringify(expected))
+      fc.property(
+        fc.oneof(fc.jsonValue({ maxDepth: 4 }), quoted),
+        fc.infiniteStream(fc.nat(1_000)),
+        (value, numbers) => {
+          const stream = numbers[Symbol.iterator]()
+          const text = rewritten(value, (n) => stream.next().value! % n)
+          const expected = JSON.parse(text)
+          // A root string holding a document is unwrapped on purpose; that is covered elsewhere.
+          fc.pre(!(typeof expected === "string" && /^\s*[[{"]/.test(expected)))
+          for (const assumeMalformed of [false, true]) {
+            const result = TolerantJson.parse(text, { assumeMalformed })
+            assert.isTrue(Either.isRight(result), text)
+            if (Either.isRight(result)) {
+              assert.strictEqual(result.right.repairTotal, 0, text)
+              // Integers past 2^53 come back as exact bigints; written out, both read the same.
+              assert.strictEqual(JsonWriter.stringify(result.right.value), JsonWriter.stringify(expected))
+            }
           }
         }
-      }),
+      ),
       { numRuns: runs(300) }
     )
+  })
+})
+
+describe("TolerantJson on keys that start with a quote of another shape", () => {
+  it("reads a valid document as JSON.parse does, also on the repair path", () => {
+    for (const text of ['{"a":"x","“":1}', '{"":"","“b":1}', '{"a":"", "”":[1]}', '[{"k":"v","“q”":2}]']) {
+      for (const assumeMalformed of [false, true]) {
+        const result = TolerantJson.parse(text, { assumeMalformed })
+        assert.isTrue(Either.isRight(result), text)
+        if (Either.isRight(result)) {
+          assert.deepStrictEqual(result.right.value, JSON.parse(text), text)
+          assert.strictEqual(result.right.repairTotal, 0, text)
+        }
+      }
+    }
   })
 })
 

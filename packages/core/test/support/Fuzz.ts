@@ -40,7 +40,17 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
     "2024-05-01T10:00:00Z",
     "2024-05-01 18:00:00",
     "9999-99-99T99:99:99Z",
-    "x".repeat(20_000)
+    "x".repeat(20_000),
+    // Quotes of every shape, which a repairing parser may take for delimiters.
+    "“",
+    "”",
+    "“quoted”",
+    "‘single’",
+    "it's",
+    '5" disk',
+    "`tick`",
+    '","',
+    '":"'
   )
 )
 

@@ -71,13 +71,25 @@ export const isQuote = (c: number): boolean =>
   c === LEFT_DOUBLE_QUOTE ||
   c === RIGHT_DOUBLE_QUOTE
 
-/** Whether `c` is a quote of the same family as `open` (double, single or back quotes, straight or curly). */
-export const sameQuoteFamily = (open: number, c: number): boolean => {
-  if (open === QUOTE || open === LEFT_DOUBLE_QUOTE || open === RIGHT_DOUBLE_QUOTE) {
-    return c === QUOTE || c === LEFT_DOUBLE_QUOTE || c === RIGHT_DOUBLE_QUOTE
+/**
+ * How `c` ends a string that `open` started, by the rules `readString` applies: `strong` always ends it (by the usual
+ * checks), `weak` only where structure follows (a `”` inside a `"`-quoted text), and `undefined` never: a `“` inside
+ * a `"`-quoted text is one of its characters.
+ */
+export const closingQuote = (open: number, c: number): "strong" | "weak" | undefined => {
+  switch (open) {
+    case QUOTE:
+      return c === QUOTE ? "strong" : c === RIGHT_DOUBLE_QUOTE ? "weak" : undefined
+    case APOSTROPHE:
+      return c === APOSTROPHE ? "strong" : c === LEFT_SINGLE_QUOTE || c === RIGHT_SINGLE_QUOTE ? "weak" : undefined
+    case LEFT_SINGLE_QUOTE:
+    case RIGHT_SINGLE_QUOTE:
+      return c === LEFT_SINGLE_QUOTE || c === RIGHT_SINGLE_QUOTE ? "strong" : c === APOSTROPHE ? "weak" : undefined
+    case BACKTICK:
+      return c === BACKTICK || c === ACUTE_ACCENT ? "strong" : undefined
+    default:
+      return c === LEFT_DOUBLE_QUOTE || c === RIGHT_DOUBLE_QUOTE ? "strong" : c === QUOTE ? "weak" : undefined
   }
-  if (open === BACKTICK) return c === BACKTICK || c === ACUTE_ACCENT
-  return c === APOSTROPHE || c === LEFT_SINGLE_QUOTE || c === RIGHT_SINGLE_QUOTE
 }
 
 /** Non-ASCII characters that have a structural meaning for the parser and so never belong to a bare word. */

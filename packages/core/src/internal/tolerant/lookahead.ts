@@ -7,6 +7,7 @@ import {
   BACKSLASH,
   COLON,
   CR,
+  closingQuote,
   FULLWIDTH_COLON,
   isDigit,
   isIdentPart,
@@ -16,8 +17,7 @@ import {
   MINUS,
   OPEN_BRACE,
   OPEN_BRACKET,
-  QUOTE,
-  sameQuoteFamily
+  QUOTE
 } from "./chars.ts"
 import { nextTokenAhead } from "./state.ts"
 
@@ -36,7 +36,13 @@ export const keyAt = (text: string, q: number, end: number, unknown: boolean): b
   let i = q + 1
   for (; i < stop; i++) {
     const c = text.charCodeAt(i)
-    if (sameQuoteFamily(open, c)) break
+    const closing = closingQuote(open, c)
+    // Where `readString` would end the key: a weak quote (`”` in a `"`-quoted key) only before its colon.
+    if (closing === "strong") break
+    if (closing === "weak") {
+      const after = nextTokenAhead(text, i + 1, end, LOOKAHEAD)
+      if (after >= 0 && after < end && isColon(text.charCodeAt(after))) break
+    }
     if (c === BACKSLASH) i++
     else if (c === LF || c === CR) return false
   }
