@@ -61,6 +61,36 @@ const decodeAsPath = (text: string, from: number, to: number): string => {
 }
 
 /**
+ * Whether a strong closing quote (`strong1` or `strong2`) follows the weak one at `i` on the same line, itself
+ * followed by a separator, a closer or the end of the text. Then the weak quote is part of the text, as in the valid
+ * `"a”,b"`: ending the string there would misread a document that `JSON.parse` reads. A curly-closed string is told
+ * apart by what follows its next straight quote: `"x”, "b": 1` has the key `b` there, not structure.
+ */
+const strongEndAhead = (text: string, i: number, end: number, strong1: number, strong2: number): boolean => {
+  const stop = Math.min(end, i + 1 + LOOKAHEAD)
+  for (let j = i + 1; j < stop; j++) {
+    const c = text.charCodeAt(j)
+    if (c === BACKSLASH) j++
+    else if (c === LF || c === CR) return false
+    else if (c === strong1 || c === strong2) {
+      const next = nextTokenAhead(text, j + 1, end, LOOKAHEAD)
+      if (next < 0) return false
+      if (next >= end) return true
+      const d = text.charCodeAt(next)
+      return (
+        d === COMMA ||
+        d === COLON ||
+        d === CLOSE_BRACE ||
+        d === CLOSE_BRACKET ||
+        d === FULLWIDTH_COMMA ||
+        d === FULLWIDTH_COLON
+      )
+    }
+  }
+  return false
+}
+
+/**
  * Whether the quote at `i` ends the string. A `weak` quote is one of another family (a straight quote closing a
  * curly-quoted string): it ends the string only before plain structure.
  */
@@ -329,7 +359,11 @@ export const readString = (state: ParserState, role: number): string => {
         }
       }
       state.log.add(i, "raw-control-char")
-    } else if ((c === weak1 || c === weak2) && endsAt(state, i, role, inArray, true)) {
+    } else if (
+      (c === weak1 || c === weak2) &&
+      endsAt(state, i, role, inArray, true) &&
+      !strongEndAhead(text, i, end, strong1, strong2)
+    ) {
       state.pos = i + 1
       return out + text.slice(chunk, i)
     }
