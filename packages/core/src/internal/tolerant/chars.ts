@@ -72,9 +72,9 @@ export const isQuote = (c: number): boolean =>
   c === RIGHT_DOUBLE_QUOTE
 
 /**
- * How `c` ends a string that `open` started, by the rules `readString` applies: `strong` always ends it (by the usual
- * checks), `weak` only where structure follows (a `”` inside a `"`-quoted text), and `undefined` never: a `“` inside
- * a `"`-quoted text is one of its characters.
+ * How `c` ends a string that `open` started, by the rules `readString` applies: `strong` always ends it (by the
+ * usual checks), `weak` only where structure follows (a `”` inside a `"`-quoted text), and `undefined` never: a `“`
+ * inside a `"`-quoted text is one of its characters.
  */
 export const closingQuote = (open: number, c: number): "strong" | "weak" | undefined => {
   switch (open) {
