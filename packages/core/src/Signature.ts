@@ -34,6 +34,20 @@ export interface SigningInstant {
   readonly nonce: string
 }
 
+/**
+ * The hash primitives signing needs. `webCrypto`, the default, runs on every runtime; an adapter may hand the call
+ * path its platform's own (on Node, Web Crypto crosses to the thread pool twice per signature).
+ */
+export interface Hashing {
+  /** SHA-256 of the input as lower-case hex. */
+  readonly sha256Hex: (input: string | Uint8Array) => string | Promise<string>
+  /** HMAC of `message` keyed with `key` (both UTF-8), as raw bytes. */
+  readonly hmac: (hash: "SHA-256" | "SHA-1", key: string, message: string) => Uint8Array | Promise<Uint8Array>
+}
+
+/** `Hashing` over Web Crypto: what every Effect API of this module signs with. */
+export const webCrypto: Hashing = { sha256Hex, hmac }
+
 /** The algorithm name that opens a V3 string to sign and Authorization header. */
 export const algorithmV3 = "ACS3-HMAC-SHA256"
 
@@ -161,11 +175,14 @@ export const canonicalRequest = (request: Request, names: ReadonlyArray<string> 
 
 /** The V3 string to sign: the algorithm name and the hex SHA-256 of the canonical request. */
 export const stringToSign = (canonical: string): Effect.Effect<string> =>
-  Effect.map(sha256Hex(canonical), (hash) => `${algorithmV3}\n${hash}`)
+  Effect.promise(() => stringToSignPromise(canonical))
+
+const stringToSignPromise = async (canonical: string, hashing: Hashing = webCrypto): Promise<string> =>
+  `${algorithmV3}\n${await hashing.sha256Hex(canonical)}`
 
 /** The V3 signature: hex HMAC-SHA256 of the string to sign, keyed with the secret. */
 export const signatureV3 = (toSign: string, secret: Redacted.Redacted<string> | string): Effect.Effect<string> =>
-  Effect.map(hmac("SHA-256", reveal(secret), toSign), toHex)
+  Effect.promise(() => hmac("SHA-256", reveal(secret), toSign).then(toHex))
 
 /** The V3 Authorization header value. */
 export const authorization = (parts: {
@@ -212,18 +229,27 @@ export const prepareV3 = (
   request: Request,
   credentials: SigningCredentials,
   instant: SigningInstant
-): Effect.Effect<Request> =>
-  Effect.map(sha256Hex(request.body ?? ""), (payloadHash) => ({
+): Effect.Effect<Request> => Effect.promise(() => prepareV3Promise(request, credentials, instant))
+
+const prepareV3Promise = async (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant,
+  hashing: Hashing = webCrypto
+): Promise<Request> => {
+  const body = request.body ?? ""
+  return {
     ...request,
     headers: {
       ...withoutSignerHeaders(request.headers),
       host: request.host,
       "x-acs-date": formatAcsDate(instant.date),
       "x-acs-signature-nonce": instant.nonce,
-      "x-acs-content-sha256": payloadHash,
+      "x-acs-content-sha256": body.length === 0 ? emptyBodySha256 : await hashing.sha256Hex(body),
       ...stsHeaders(credentials)
     }
-  }))
+  }
+}
 
 /**
  * The V3 Authorization for a request that already carries its signing headers, as given. A verifier passes the
@@ -233,21 +259,36 @@ export const authorizationV3 = (
   request: Request,
   credentials: SigningCredentials,
   names: ReadonlyArray<string> = signedHeaderNames(request.headers)
-): Effect.Effect<string> =>
-  stringToSign(canonicalRequest(request, names)).pipe(
-    Effect.flatMap((toSign) => signatureV3(toSign, credentials.accessKeySecret)),
-    Effect.map((signature) => authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature }))
-  )
+): Effect.Effect<string> => Effect.promise(() => authorizationV3Promise(request, credentials, names))
+
+const authorizationV3Promise = async (
+  request: Request,
+  credentials: SigningCredentials,
+  names: ReadonlyArray<string> = signedHeaderNames(request.headers),
+  hashing: Hashing = webCrypto
+): Promise<string> => {
+  const toSign = await stringToSignPromise(canonicalRequest(request, names), hashing)
+  const signature = toHex(await hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign))
+  return authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature })
+}
 
 /** Signs a request with ACS3-HMAC-SHA256 and returns every header to send, `authorization` included. */
 export const signV3 = (
   request: Request,
   credentials: SigningCredentials,
   instant: SigningInstant
-): Effect.Effect<Record<string, string>> =>
-  Effect.flatMap(prepareV3(request, credentials, instant), (prepared) =>
-    Effect.map(authorizationV3(prepared, credentials), (value) => ({ ...prepared.headers, authorization: value }))
-  )
+): Effect.Effect<Record<string, string>> => Effect.promise(() => signV3Promise(request, credentials, instant))
+
+const signV3Promise = async (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant,
+  hashing: Hashing = webCrypto
+): Promise<Record<string, string>> => {
+  const prepared = await prepareV3Promise(request, credentials, instant, hashing)
+  const names = signedHeaderNames(prepared.headers)
+  return { ...prepared.headers, authorization: await authorizationV3Promise(prepared, credentials, names, hashing) }
+}
 
 /**
  * The V1 ROA string to sign: method, Accept, Content-MD5, Content-Type, Date, the sorted `x-acs-*` headers, then the
@@ -275,10 +316,16 @@ export const stringToSignV1 = (request: Request): string => {
 
 /** The V1 Authorization for a request that already carries its signing headers: `acs <id>:<base64 HMAC-SHA1>`. */
 export const authorizationV1 = (request: Request, credentials: SigningCredentials): Effect.Effect<string> =>
-  Effect.map(
-    hmac("SHA-1", reveal(credentials.accessKeySecret), stringToSignV1(request)),
-    (mac) => `acs ${credentials.accessKeyId}:${toBase64(mac)}`
-  )
+  Effect.promise(() => authorizationV1Promise(request, credentials))
+
+const authorizationV1Promise = async (
+  request: Request,
+  credentials: SigningCredentials,
+  hashing: Hashing = webCrypto
+): Promise<string> => {
+  const mac = await hashing.hmac("SHA-1", reveal(credentials.accessKeySecret), stringToSignV1(request))
+  return `acs ${credentials.accessKeyId}:${toBase64(mac)}`
+}
 
 /** The request with fresh V1 signing headers (Date, nonce, method, version, STS pair) and stale ones removed. */
 export const prepareV1 = (request: Request, credentials: SigningCredentials, instant: SigningInstant): Request => ({
@@ -299,9 +346,16 @@ export const signV1 = (
   request: Request,
   credentials: SigningCredentials,
   instant: SigningInstant
-): Effect.Effect<Record<string, string>> => {
+): Effect.Effect<Record<string, string>> => Effect.promise(() => signV1Promise(request, credentials, instant))
+
+const signV1Promise = async (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant,
+  hashing: Hashing = webCrypto
+): Promise<Record<string, string>> => {
   const prepared = prepareV1(request, credentials, instant)
-  return Effect.map(authorizationV1(prepared, credentials), (value) => ({ ...prepared.headers, authorization: value }))
+  return { ...prepared.headers, authorization: await authorizationV1Promise(prepared, credentials, hashing) }
 }
 
 /** The signature schemes the client can use. */
@@ -313,8 +367,22 @@ export const sign = (
   request: Request,
   credentials: SigningCredentials,
   instant: SigningInstant
-): Effect.Effect<Record<string, string>> =>
-  version === "v1" ? signV1(request, credentials, instant) : signV3(request, credentials, instant)
+): Effect.Effect<Record<string, string>> => Effect.promise(() => signPromise(version, request, credentials, instant))
+
+/**
+ * `sign` as a plain Promise, for the call path that runs outside the Effect runtime, with the hash primitives to use
+ * (Web Crypto unless given).
+ */
+export const signPromise = (
+  version: Version,
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant,
+  hashing: Hashing = webCrypto
+): Promise<Record<string, string>> =>
+  version === "v1"
+    ? signV1Promise(request, credentials, instant, hashing)
+    : signV3Promise(request, credentials, instant, hashing)
 
 /** The URL a signed request goes to: scheme and authority from `origin`, then the signed path and query. */
 export const wireUrl = (origin: string, request: Request): string => {

@@ -5,20 +5,13 @@
  */
 import { Either, Option, ParseResult, Schema } from "effect"
 import * as HologresError from "./HologresError.ts"
+import { isAbsent } from "./internal/absent.ts"
+import { decodeCleanAnswer } from "./internal/response/cleanAnswer.ts"
 import { TimestampFromWire } from "./internal/timestamp.ts"
 import * as JsonWriter from "./JsonWriter.ts"
 import * as TolerantJson from "./TolerantJson.ts"
 
-/**
- * Whether a wire value means "nothing". Besides `null`, the vendor's upgrade APIs send the literal string `"null"`
- * (once `"null\n"`) and empty strings for fields that have no value.
- */
-export const isAbsent = (value: unknown): boolean => {
-  if (value === null || value === undefined) return true
-  if (typeof value !== "string") return false
-  const trimmed = value.trim()
-  return trimmed === "" || trimmed === "null"
-}
+export { isAbsent } from "./internal/absent.ts"
 
 /**
  * An optional property whose absent-like values (see `isAbsent`) are treated as a missing key, and whose remaining
@@ -193,6 +186,8 @@ export const decodeUnknown = (value: unknown): Either.Either<Response, HologresE
       })
     )
   }
+  const clean = decodeCleanAnswer(value)
+  if (clean !== undefined) return Either.right(clean as Response)
   return Either.mapLeft(decodeResponse(value), (error) => {
     // A union reports one issue per alternative; one line per path is enough to read.
     const seen = new Set<string>()

@@ -1,39 +1,32 @@
 /**
  * The client for programs that do not use Effect: `createClient(options)` returns an object whose calls return
  * Promises and reject with the `HologresError` itself (`_tag`, `reason` and a readable `message`), never a wrapper.
- * Its shape is the Node adapter's, so code moves between runtimes by changing the import.
+ * Its shape is the Node adapter's, so code moves between runtimes by changing the import. Calls go through core's
+ * `PromiseClient` over `fetch`.
  */
-import type { HologresError, UpgradeStatus } from "@holo-upgrade/core"
-import { HologresError as Errors, HologresClient } from "@holo-upgrade/core"
-import { Cause, Effect, Exit, ManagedRuntime } from "effect"
-import * as FetchHologresClient from "./FetchHologresClient.ts"
+import { HologresError, PromiseClient } from "@holo-upgrade/core"
+import { Cause, Effect, Exit } from "effect"
+import * as FetchCredentials from "./FetchCredentials.ts"
+import type * as FetchHologresClient from "./FetchHologresClient.ts"
+import { fetchTransport } from "./internal/fetchTransport.ts"
 
 /** Options of `createClient`: those of `FetchHologresClient.layer`, a default region and a plain attempt callback. */
-export interface ClientOptions extends Omit<FetchHologresClient.Options, "onAttempt"> {
+export interface ClientOptions
+  extends Omit<PromiseClient.Options, "transport" | "setup" | "missingRegion" | "release">,
+    FetchHologresClient.TransportOptions {
   /** Used when a call names no region. */
   readonly regionId?: string | undefined
-  /** Called once per attempt (for debug output); exceptions it throws are ignored. */
-  readonly onAttempt?: ((event: HologresClient.AttemptEvent) => void) | undefined
+  /** Default `{ env: {} }`: the official variable names, read when the first call needs them. */
+  readonly credentials?: FetchHologresClient.CredentialsOption | undefined
 }
 
 /** What a call names: an instance id (with options) or one input object. */
-export type CallInput = string | { readonly instanceId: string; readonly regionId?: string | undefined }
+export type CallInput = PromiseClient.CallInput
 
 /** A client whose calls return Promises. */
-export interface Client {
-  /** Reads the upgrade status of one instance; rejects with a `HologresError`. */
-  readonly getUpgradeStatus: (
-    input: CallInput,
-    options?: { readonly regionId?: string | undefined }
-  ) => Promise<UpgradeStatus.Response>
-  /** Releases what the client holds; calls made afterwards reject. */
-  readonly close: () => Promise<void>
-}
+export type Client = PromiseClient.Client
 
-const settle = <A>(exit: Exit.Exit<A, HologresError.HologresError>): Promise<A> =>
-  Exit.isSuccess(exit) ? Promise.resolve(exit.value) : Promise.reject(Cause.squash(exit.cause))
-
-const missingRegion = new Errors.ConfigError({
+const missingRegion = new HologresError.ConfigError({
   reason: "MissingRegion",
   message: "No region: pass regionId to the call or to createClient"
 })
@@ -43,34 +36,18 @@ const missingRegion = new Errors.ConfigError({
  * then, and a configuration problem rejects that call (and every later one) with a `ConfigError`.
  */
 export const createClient = (options: ClientOptions = {}): Client => {
-  const { onAttempt, regionId: defaultRegion, ...rest } = options
-  const runtime = ManagedRuntime.make(
-    FetchHologresClient.layer({
-      ...rest,
-      onAttempt: onAttempt === undefined ? undefined : (event) => Effect.ignore(Effect.try(() => onAttempt(event)))
-    })
-  )
-
-  const call = (instanceId: string, regionId: string | undefined) =>
-    Effect.gen(function* () {
-      const client = yield* HologresClient.HologresClient
-      const region = regionId ?? defaultRegion
-      if (region === undefined) return yield* missingRegion
-      return yield* client.getUpgradeStatus({ instanceId, regionId: region })
-    })
-
-  // A disposed runtime rejects with a bare string; a closed client says what happened with an Error instead.
-  let closed = false
-  return {
-    getUpgradeStatus: (input, callOptions) => {
-      if (closed) return Promise.reject(new Error("This holo-upgrade client is closed"))
-      const instanceId = typeof input === "string" ? input : input.instanceId
-      const regionId = callOptions?.regionId ?? (typeof input === "string" ? undefined : input.regionId)
-      return runtime.runPromiseExit(call(instanceId, regionId)).then(settle)
-    },
-    close: () => {
-      closed = true
-      return runtime.dispose()
-    }
-  }
+  const { credentials = { env: {} }, fetch, requestInit, ...rest } = options
+  const resolve =
+    "accessKeyId" in credentials
+      ? FetchCredentials.fromExplicit(credentials)
+      : FetchCredentials.fromEnvironment(credentials.env)
+  return PromiseClient.make({
+    ...rest,
+    missingRegion,
+    transport: fetchTransport({ fetch, requestInit }),
+    setup: () =>
+      Effect.runPromiseExit(resolve).then((exit) =>
+        Exit.isSuccess(exit) ? { credentials: exit.value } : Promise.reject(Cause.squash(exit.cause))
+      )
+  })
 }

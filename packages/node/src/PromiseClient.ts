@@ -1,86 +1,70 @@
 /**
  * The client for programs that do not use Effect: `createClient(options)` returns an object whose calls return
  * Promises and reject with the `HologresError` itself (`_tag`, `reason`, a readable `message`), never a wrapper.
+ * Calls go through core's `PromiseClient` over undici, with the credential chain and proxy variables of the layer.
  */
-import type { HologresError, UpgradeStatus } from "@holo-upgrade/core"
-import { Credentials, HologresError as Errors, HologresClient } from "@holo-upgrade/core"
-import { Cause, Context, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { HologresError, PromiseClient, type Transport } from "@holo-upgrade/core"
+import { Cause, Effect, Exit } from "effect"
 import * as CredentialChain from "./CredentialChain.ts"
+import { nodeHashing } from "./internal/nodeHashing.ts"
+import { proxySettings } from "./internal/proxy.ts"
 import * as NodeHologresClient from "./NodeHologresClient.ts"
 
 /** Options of `createClient`: those of `NodeHologresClient.layer`, a default region and a plain attempt callback. */
-export interface ClientOptions extends Omit<NodeHologresClient.Options, "onAttempt" | "credentials"> {
+export interface ClientOptions
+  extends Omit<PromiseClient.Options, "transport" | "setup" | "missingRegion" | "release"> {
   /** Used when a call names no region; else `ALIBABA_CLOUD_REGION_ID` or the profile's `region_id`. */
   readonly regionId?: string | undefined
-  /** Called once per attempt (for debug output); exceptions it throws are ignored. */
-  readonly onAttempt?: ((event: HologresClient.AttemptEvent) => void) | undefined
   /** A fixed key pair, or where the credential chain looks (default: environment, then the two files). */
   readonly credentials?: CredentialChain.Explicit | CredentialChain.Options | undefined
+  /** Where the proxy variables and, unless `credentials` names another, the credential variables are read. */
+  readonly env?: NodeHologresClient.TransportOptions["env"]
 }
 
 /** What a call names: an instance id (with options) or, as in the fetch adapter, one input object. */
-export type CallInput = string | { readonly instanceId: string; readonly regionId?: string | undefined }
+export type CallInput = PromiseClient.CallInput
 
 /** A client whose calls return Promises. */
-export interface Client {
-  /** Reads the upgrade status of one instance; rejects with a `HologresError`. */
-  readonly getUpgradeStatus: (
-    input: CallInput,
-    options?: { readonly regionId?: string | undefined }
-  ) => Promise<UpgradeStatus.Response>
-  /** Releases connections; calls made afterwards reject. */
-  readonly close: () => Promise<void>
-}
+export type Client = PromiseClient.Client
 
-class Resolved extends Context.Tag("@holo-upgrade/node/PromiseClient/Resolved")<Resolved, CredentialChain.Resolved>() {}
-
-const settle = <A>(exit: Exit.Exit<A, HologresError.HologresError>): Promise<A> =>
-  Exit.isSuccess(exit) ? Promise.resolve(exit.value) : Promise.reject(Cause.squash(exit.cause))
+const missingRegion = new HologresError.ConfigError({
+  reason: "MissingRegion",
+  message: "No region: pass regionId, set ALIBABA_CLOUD_REGION_ID, or give the profile a region_id"
+})
 
 /**
- * Creates a client. Nothing is read or connected until the first call: the credential chain runs then (once), and
- * a configuration problem rejects that call and every later one with a `ConfigError`.
+ * Creates a client. Nothing is read, loaded or connected until the first call: the credential chain runs then
+ * (once), and a configuration problem rejects that call and every later one with a `ConfigError`.
  */
 export const createClient = (options: ClientOptions = {}): Client => {
-  const { onAttempt, credentials: given, ...rest } = options
+  const { credentials: given, env, ...rest } = options
   const chain: CredentialChain.Options | undefined =
     given !== undefined && "accessKeyId" in given ? { explicit: given } : given
-  const clientOptions: NodeHologresClient.Options = {
-    ...rest,
-    credentials: chain,
-    onAttempt: onAttempt === undefined ? undefined : (event) => Effect.ignore(Effect.try(() => onAttempt(event)))
-  }
-  const resolved = Layer.effect(Resolved, CredentialChain.resolve(NodeHologresClient.credentialOptions(clientOptions)))
-  const credentials = Layer.effect(
-    Credentials.Credentials,
-    Effect.map(Resolved, (chain) => chain.credentials)
-  )
-  const layer = HologresClient.layer(clientOptions).pipe(
-    Layer.provide(Layer.merge(NodeHologresClient.layerHttpClient(clientOptions), credentials)),
-    Layer.provideMerge(resolved)
-  )
-  const runtime = ManagedRuntime.make(layer)
 
-  const call = (instanceId: string, regionId: string | undefined) =>
-    Effect.gen(function* () {
-      const chain = yield* Resolved
-      const region = regionId ?? options.regionId ?? chain.regionId
-      if (region === undefined) {
-        return yield* new Errors.ConfigError({
-          reason: "MissingRegion",
-          message: "No region: pass regionId, set ALIBABA_CLOUD_REGION_ID, or give the profile a region_id"
-        })
-      }
-      const client = yield* HologresClient.HologresClient
-      return yield* client.getUpgradeStatus({ instanceId, regionId: region })
+  // Undici loads with the first call, as the layer loads it, so importing the adapter stays cheap.
+  type Connection = { readonly transport: Transport.Transport; readonly release: () => Promise<void> }
+  let connection: Promise<Connection> | undefined
+  let connected: Connection | undefined
+  const connect = () => {
+    connection ??= import("./internal/undici.ts").then((undici) => {
+      connected = undici.undiciTransport(proxySettings(env ?? process.env))
+      return connected
     })
-
-  return {
-    getUpgradeStatus: (input, callOptions) => {
-      const instanceId = typeof input === "string" ? input : input.instanceId
-      const regionId = callOptions?.regionId ?? (typeof input === "string" ? undefined : input.regionId)
-      return runtime.runPromiseExit(call(instanceId, regionId)).then(settle)
-    },
-    close: () => runtime.dispose()
+    return connection
   }
+
+  return PromiseClient.make({
+    ...rest,
+    missingRegion,
+    hashing: nodeHashing,
+    transport: (request) =>
+      connected === undefined ? connect().then((ready) => ready.transport(request)) : connected.transport(request),
+    setup: () =>
+      Effect.runPromiseExit(
+        CredentialChain.resolve(NodeHologresClient.credentialOptions({ credentials: chain, env }))
+      ).then((exit) => (Exit.isSuccess(exit) ? exit.value : Promise.reject(Cause.squash(exit.cause)))),
+    release: async () => {
+      if (connection !== undefined) await (await connection).release()
+    }
+  })
 }

@@ -64,7 +64,7 @@ export const parseTimestamp = (raw: string): Timestamp => {
 }
 
 // The range of a JavaScript Date: ±100,000,000 days around 1970. A number beyond it is no time (and no Date holds it).
-const maxEpochMillis = 8.64e15
+export const maxEpochMillis = 8.64e15
 
 /** A time field on the wire (a string in either format, or epoch milliseconds) decoded to a `Timestamp`. */
 export const TimestampFromWire = Schema.transform(Schema.Union(Schema.String, Schema.Number), Timestamp, {

@@ -1,65 +1,13 @@
 /**
- * The undici side of the Node transport: a dispatcher applying the proxy settings per origin, and the `HttpClient`
- * layer over it. Kept apart from the rest of the adapter and imported on first use, because undici takes tens of
+ * The `HttpClient` side of the Node transport: `@effect/platform-node`'s undici client over the proxy-aware
+ * dispatcher. Kept apart from the rest of the adapter and imported on first use, because undici takes tens of
  * milliseconds to load and a command that never sends a request should not pay for it.
  */
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer } from "effect"
-import { Agent, Dispatcher, ProxyAgent } from "undici"
-import { type ProxySettings, proxyFor } from "./proxy.ts"
-
-/** An undici dispatcher routing each origin directly or through its proxy, one `ProxyAgent` per proxy URL. */
-export class ProxyRouter extends Dispatcher {
-  readonly #direct = new Agent()
-  readonly #proxies = new Map<string, ProxyAgent>()
-  readonly #settings: ProxySettings
-
-  constructor(settings: ProxySettings) {
-    super()
-    this.#settings = settings
-  }
-
-  #dispatcherFor(origin: string | URL | undefined): Dispatcher {
-    const proxy = origin === undefined ? undefined : proxyFor(new URL(origin), this.#settings)
-    if (proxy === undefined) return this.#direct
-    let agent = this.#proxies.get(proxy)
-    if (agent === undefined) {
-      agent = new ProxyAgent(proxy)
-      this.#proxies.set(proxy, agent)
-    }
-    return agent
-  }
-
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return this.#dispatcherFor(options.origin).dispatch(options, handler)
-  }
-
-  override close(): Promise<void>
-  override close(callback: () => void): void
-  override close(callback?: () => void): Promise<void> | void {
-    const done = Promise.all([this.#direct.close(), ...[...this.#proxies.values()].map((agent) => agent.close())]).then(
-      () => undefined
-    )
-    if (callback === undefined) return done
-    done.then(callback, callback)
-  }
-
-  override destroy(): Promise<void>
-  override destroy(error: Error | null): Promise<void>
-  override destroy(callback: () => void): void
-  override destroy(error: Error | null, callback: () => void): void
-  override destroy(first?: Error | null | (() => void), second?: () => void): Promise<void> | void {
-    const error = typeof first === "function" ? null : (first ?? null)
-    const callback = typeof first === "function" ? first : second
-    const done = Promise.all([
-      this.#direct.destroy(error),
-      ...[...this.#proxies.values()].map((agent) => agent.destroy(error))
-    ]).then(() => undefined)
-    if (callback === undefined) return done
-    done.then(callback, callback)
-  }
-}
+import type { ProxySettings } from "./proxy.ts"
+import { ProxyRouter } from "./router.ts"
 
 /** An `HttpClient` over undici whose dispatcher applies `settings`; the dispatcher is destroyed with the layer. */
 export const layerUndici = (settings: ProxySettings): Layer.Layer<HttpClient.HttpClient> =>

@@ -1,6 +1,6 @@
 /**
  * Proxy selection from the conventional environment variables: loopback and `NO_PROXY` hosts go direct, everything
- * else through `HTTPS_PROXY` / `HTTP_PROXY`. The undici dispatcher applying it lives in `dispatcher.ts`, so reading
+ * else through `HTTPS_PROXY` / `HTTP_PROXY`. The undici dispatcher applying it lives in `router.ts`, so reading
  * these settings does not load undici.
  */
 

@@ -1,7 +1,7 @@
 /**
- * Hashing and HMAC over Web Crypto, so the signer runs unchanged on Node, Deno, Bun, workers and browsers.
+ * Hashing and HMAC over Web Crypto, so the signer runs unchanged on Node, Deno, Bun, workers and browsers. Plain
+ * Promises: the signer is used both inside Effect programs and on the call path that runs without one.
  */
-import { Effect } from "effect"
 
 const utf8 = new TextEncoder()
 
@@ -25,11 +25,13 @@ export const toBase64 = (bytes: Uint8Array): string => {
   return btoa(binary)
 }
 
-/** SHA-256 of the input, as lower-case hex. */
-export const sha256Hex = (input: string | Uint8Array): Effect.Effect<string> =>
-  Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", toBytes(input))).pipe(
-    Effect.map((digest) => toHex(new Uint8Array(digest)))
-  )
+const emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/** SHA-256 of the input, as lower-case hex. The empty input (every GET's payload) is known without hashing. */
+export const sha256Hex = (input: string | Uint8Array): Promise<string> =>
+  input.length === 0
+    ? Promise.resolve(emptySha256)
+    : globalThis.crypto.subtle.digest("SHA-256", toBytes(input)).then((digest) => toHex(new Uint8Array(digest)))
 
 // A client signs every call with the same secret: importing it once instead of per call saves a third of the
 // signing time. One entry only, so a process that rotates keys holds at most the latest non-extractable key.
@@ -47,11 +49,10 @@ const importKey = (hash: "SHA-256" | "SHA-1", secret: string): Promise<CryptoKey
 }
 
 /** HMAC of `message` keyed with `key` (both UTF-8), as raw bytes. */
-export const hmac = (hash: "SHA-256" | "SHA-1", key: string, message: string): Effect.Effect<Uint8Array> =>
-  Effect.promise(async () => {
-    const cryptoKey = await importKey(hash, key)
-    return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, toBytes(message)))
-  })
+export const hmac = async (hash: "SHA-256" | "SHA-1", key: string, message: string): Promise<Uint8Array> => {
+  const cryptoKey = await importKey(hash, key)
+  return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, toBytes(message)))
+}
 
 /** `bytes` fresh random bytes from the platform's CSPRNG, as lower-case hex. */
 export const randomHex = (bytes: number): string => toHex(globalThis.crypto.getRandomValues(new Uint8Array(bytes)))

@@ -1,0 +1,313 @@
+/**
+ * The client for programs that do not use Effect, behind both adapters' `createClient`. A call does what
+ * `HologresClient.getUpgradeStatus` does (validate the input, sign every attempt afresh, follow the retry policy,
+ * bound each attempt and the whole call, cap the body, decode tolerantly) with the same errors and attempt events,
+ * but as plain Promises over a `Transport`: on a small answer a fiber per call and its timers cost more CPU than the
+ * HTTP exchange itself (BENCHMARKS.md), and an application awaiting a Promise gains nothing from them.
+ */
+import type * as Credentials from "./Credentials.ts"
+import * as HologresClient from "./HologresClient.ts"
+import * as HologresError from "./HologresError.ts"
+import { formatSeconds } from "./internal/assessment/spans.ts"
+import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
+import { concealer } from "./internal/http/conceal.ts"
+import { interpret } from "./internal/http/interpret.ts"
+import * as RetryPolicy from "./RetryPolicy.ts"
+import * as Signature from "./Signature.ts"
+import * as Transport from "./Transport.ts"
+import type * as UpgradeStatus from "./UpgradeStatus.ts"
+
+/** What a call names: an instance id (with options) or one input object. */
+export type CallInput = string | { readonly instanceId: string; readonly regionId?: string | undefined }
+
+/** A client whose calls return Promises and reject with the `HologresError` itself, never a wrapper. */
+export interface Client {
+  /** Reads the upgrade status of one instance; rejects with a `HologresError`. */
+  readonly getUpgradeStatus: (
+    input: CallInput,
+    options?: { readonly regionId?: string | undefined }
+  ) => Promise<UpgradeStatus.Response>
+  /** Releases what the client holds; calls made afterwards reject. */
+  readonly close: () => Promise<void>
+}
+
+/** What the first call resolves once: the key to sign with, and a region for calls that name none. */
+export interface Setup {
+  readonly credentials: Credentials.Service
+  readonly regionId?: string | undefined
+}
+
+/** How a client is built: the core client's options with a plain attempt callback, plus what the adapter supplies. */
+export interface Options extends Omit<HologresClient.Options, "onAttempt"> {
+  /** Sends the requests. */
+  readonly transport: Transport.Transport
+  /**
+   * Resolves the credentials (and a default region), on the first call and only once. Rejecting with a
+   * `ConfigError` rejects that call and every later one with it.
+   */
+  readonly setup: () => Promise<Setup>
+  /** Used when a call names no region, before the one `setup` found. */
+  readonly regionId?: string | undefined
+  /** What a call with no region at all is rejected with. */
+  readonly missingRegion: HologresError.ConfigError
+  /** The retry policy; `RetryPolicy.defaults` where a field is not given. */
+  readonly retry?: Partial<RetryPolicy.Policy> | undefined
+  /** Called once per attempt (for debug output); exceptions it throws are ignored. */
+  readonly onAttempt?: ((event: HologresClient.AttemptEvent) => void) | undefined
+  /** The hash primitives to sign with; default `Signature.webCrypto`. */
+  readonly hashing?: Signature.Hashing | undefined
+  /** Releases the transport's connections; `close` calls it once. */
+  readonly release?: (() => Promise<void>) | undefined
+}
+
+/** What one attempt ended in: an answer, a failure to judge, or the call's deadline. */
+type Outcome =
+  | { readonly _tag: "Answer"; readonly response: UpgradeStatus.Response }
+  | { readonly _tag: "Failed"; readonly failure: AttemptFailure }
+  | { readonly _tag: "Deadline" }
+
+const optionError = (message: string) => new HologresError.ConfigError({ reason: "InvalidOption", message })
+
+/** The first problem with the options, checked as `HologresClient.make` checks them. */
+const checkOptions = (options: Options, policy: RetryPolicy.Policy): HologresError.ConfigError | undefined => {
+  const endpoint = HologresClient.validateEndpoint(options.endpoint ?? HologresClient.defaultEndpoint)
+  if (endpoint._tag === "Left") return endpoint.left
+  const numbers: Array<[string, number | undefined]> = [
+    ["maxBodyBytes", options.maxBodyBytes],
+    ["maxAttempts", policy.maxAttempts],
+    ["attemptTimeoutMs", policy.attemptTimeoutMs],
+    ["deadlineMs", policy.deadlineMs]
+  ]
+  for (const [name, value] of numbers) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      return optionError(`${name} must be a positive number, got ${value}`)
+    }
+  }
+  return undefined
+}
+
+const notify = (observe: Options["onAttempt"], event: HologresClient.AttemptEvent) => {
+  if (observe === undefined) return
+  try {
+    observe(event)
+  } catch {
+    // A failing observer must not fail the call it observes.
+  }
+}
+
+/** Why the HTTP stack gave no answer, in words: its message and, when it wraps one, its cause's. */
+const describeCause = (cause: unknown): string => {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  const inner = cause instanceof Error ? cause.cause : undefined
+  const innerMessage = inner instanceof Error ? inner.message : undefined
+  return innerMessage === undefined || innerMessage === message ? message : `${message} (${innerMessage})`
+}
+
+const requestFailure = (
+  reason: "Transport" | "Timeout",
+  message: string,
+  attempt: number,
+  cause?: unknown
+): AttemptFailure =>
+  new AttemptFailure({
+    error: new HologresError.RequestError({ reason, message, attempts: attempt, elapsedMs: 0, cause }),
+    retryable: true,
+    retryAfterMs: undefined,
+    attempt,
+    status: undefined,
+    requestId: undefined
+  })
+
+/** Creates a client. Nothing is resolved or sent until the first call. */
+export const make = (options: Options): Client => {
+  const policy: RetryPolicy.Policy = { ...RetryPolicy.defaults, ...options.retry }
+  const invalid = checkOptions(options, policy)
+  const endpoint = options.endpoint ?? HologresClient.defaultEndpoint
+  const version = options.signatureVersion ?? "v3"
+  const maxBodyBytes = options.maxBodyBytes ?? HologresClient.defaultMaxBodyBytes
+  const observe = options.onAttempt
+  const transport = options.transport
+  const hashing = options.hashing ?? Signature.webCrypto
+
+  // Resolved on the first call; a failure stays, so every later call reports the same set-up problem.
+  let ready: Promise<Setup & { readonly conceal: (text: string) => string }> | undefined
+  const setUp = () => {
+    ready ??= options.setup().then((setup) => ({ ...setup, conceal: concealer(setup.credentials) }))
+    return ready
+  }
+  // One origin per region, parsed once.
+  const origins = new Map<string, URL>()
+  const originOf = (regionId: string): URL => {
+    let origin = origins.get(regionId)
+    if (origin === undefined) {
+      origin = new URL(endpoint.replaceAll("{regionId}", regionId))
+      origins.set(regionId, origin)
+    }
+    return origin
+  }
+
+  const attemptOnce = async (
+    attempt: number,
+    limitMs: number,
+    byDeadline: boolean,
+    target: { readonly url: string; readonly host: string; readonly request: Signature.Request },
+    setup: Setup & { readonly conceal: (text: string) => string }
+  ): Promise<Outcome> => {
+    const controller = new AbortController()
+    let expired = false
+    const timer = setTimeout(() => {
+      expired = true
+      controller.abort()
+    }, limitMs)
+    const timedOut = (): Outcome =>
+      byDeadline
+        ? { _tag: "Deadline" }
+        : {
+            _tag: "Failed",
+            failure: requestFailure("Timeout", `No complete answer within ${policy.attemptTimeoutMs} ms`, attempt)
+          }
+    try {
+      const localTimeMs = Date.now()
+      const signed = await Signature.signPromise(
+        version,
+        target.request,
+        setup.credentials,
+        {
+          date: new Date(localTimeMs),
+          nonce: Signature.newNonce()
+        },
+        hashing
+      )
+      // The HTTP stack derives Host from the URL, which is exactly the host that was signed.
+      const { host: _host, ...headers } = signed
+
+      let answer: Transport.Answer
+      try {
+        answer = await transport({ url: target.url, headers, signal: controller.signal, maxBodyBytes })
+      } catch (cause) {
+        if (expired) return timedOut()
+        if (cause instanceof Transport.BodyTooLarge) {
+          const error = new HologresError.DecodeError({
+            reason: "TooLarge",
+            message: cause.message,
+            path: [],
+            excerpt: HologresError.excerpt(setup.conceal(cause.head)),
+            httpStatus: cause.status
+          })
+          const retryable = RetryPolicy.classify({ _tag: "Response", status: cause.status }) === "retry"
+          const failure = new AttemptFailure({
+            error,
+            retryable,
+            retryAfterMs: undefined,
+            attempt,
+            status: cause.status,
+            requestId: undefined
+          })
+          return { _tag: "Failed", failure }
+        }
+        return { _tag: "Failed", failure: requestFailure("Transport", `No answer: ${describeCause(cause)}`, attempt) }
+      }
+      if (expired) return timedOut()
+
+      const decoded = interpret(setup.credentials, {
+        attempt,
+        localTimeMs,
+        host: target.host,
+        status: answer.status,
+        headers: answer.headers,
+        // A server may echo the token back (a signature mismatch quotes what it signed); nothing reads it there.
+        body: setup.conceal(answer.body)
+      })
+      if (decoded._tag === "Left") return { _tag: "Failed", failure: decoded.left }
+      notify(observe, {
+        attempt,
+        method: "GET",
+        url: target.url,
+        outcome: "success",
+        status: answer.status,
+        requestId: decoded.right.RequestId ?? answer.headers["x-acs-request-id"],
+        delayMs: undefined,
+        error: undefined
+      })
+      return { _tag: "Answer", response: decoded.right }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const call = async (instanceId: string, regionId: string | undefined): Promise<UpgradeStatus.Response> => {
+    if (invalid !== undefined) throw invalid
+    const setup = await setUp()
+    const region = regionId ?? options.regionId ?? setup.regionId
+    if (region === undefined) throw options.missingRegion
+    const input = { instanceId, regionId: region }
+    const refused = HologresClient.validateInput(input)
+    if (refused !== undefined) throw refused
+
+    const origin = originOf(region)
+    const request = HologresClient.describeRequest(input, origin.host)
+    const target = { url: Signature.wireUrl(origin.origin, request), host: origin.host, request }
+    const startedAt = Date.now()
+
+    for (let attempt = 1; ; attempt++) {
+      const remaining = policy.deadlineMs - (Date.now() - startedAt)
+      const byDeadline = remaining < policy.attemptTimeoutMs
+      const outcome = await attemptOnce(
+        attempt,
+        Math.max(0, Math.min(policy.attemptTimeoutMs, remaining)),
+        byDeadline,
+        target,
+        setup
+      )
+      if (outcome._tag === "Answer") return outcome.response
+      const elapsedMs = Date.now() - startedAt
+      if (outcome._tag === "Deadline") {
+        throw new HologresError.RequestError({
+          reason: "Deadline",
+          message:
+            `No answer within the ${policy.deadlineMs} ms deadline; ` +
+            `gave up after ${attempt} attempts in ${formatSeconds(elapsedMs / 1000)}`,
+          attempts: attempt,
+          elapsedMs
+        })
+      }
+
+      const { failure } = outcome
+      const delayMs =
+        !failure.retryable || attempt >= policy.maxAttempts
+          ? undefined
+          : failure.retryAfterMs === undefined
+            ? RetryPolicy.backoffMs(policy, attempt, Math.random())
+            : Math.min(failure.retryAfterMs, policy.retryAfterCapMs)
+      // Giving up early beats sleeping into the deadline.
+      const last = delayMs === undefined || elapsedMs + delayMs >= policy.deadlineMs
+      notify(observe, {
+        attempt,
+        method: "GET",
+        url: target.url,
+        outcome: last ? "final" : "retry",
+        status: failure.status,
+        requestId: failure.requestId,
+        delayMs: last ? undefined : delayMs,
+        error: failure.error.message
+      })
+      if (last) throw finalError(failure.error, attempt, elapsedMs)
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    }
+  }
+
+  let closed = false
+  return {
+    getUpgradeStatus: (input, callOptions) => {
+      if (closed) return Promise.reject(new Error("This holo-upgrade client is closed"))
+      const instanceId = typeof input === "string" ? input : input.instanceId
+      const regionId = callOptions?.regionId ?? (typeof input === "string" ? undefined : input.regionId)
+      return call(instanceId, regionId)
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await options.release?.()
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What the Promise call path (`PromiseClient`) needs from a runtime's HTTP stack: send one GET with the signed
+ * headers, honour an abort signal, and hand back the status, the headers and the body as text, read under a size cap.
+ * Adapters implement it over undici, `fetch` or anything else; the helpers here keep the cap the same everywhere.
+ */
+
+/** One request to send. */
+export interface Request {
+  readonly url: string
+  /** Every header to send, `host` excluded: the HTTP stack derives it from `url`, which is the host that was signed. */
+  readonly headers: Readonly<Record<string, string>>
+  /** Aborted when the attempt runs out of time; the transport then stops sending and reading. */
+  readonly signal: AbortSignal
+  /** Bodies larger than this are refused with `BodyTooLarge`, never held in memory whole. */
+  readonly maxBodyBytes: number
+}
+
+/** The answer as received. Header names are lower case; repeated headers are joined with `, `. */
+export interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * Sends one request. Rejects with `BodyTooLarge` when the body passes the cap, and with whatever the HTTP stack threw
+ * when no answer came (the caller reports that as a transport failure and keeps it as the cause).
+ */
+export type Transport = (request: Request) => Promise<Answer>
+
+/** The body passed `maxBodyBytes`; `head` is the start of what arrived, for an excerpt. */
+export class BodyTooLarge extends Error {
+  constructor(
+    readonly status: number,
+    readonly maxBytes: number,
+    readonly head: string
+  ) {
+    super(`The HTTP ${status} body is larger than the ${maxBytes} bytes accepted`)
+    this.name = "BodyTooLarge"
+  }
+}
+
+// Far more than an excerpt shows, so a secret that starts within the excerpt is whole when it is concealed.
+const headBytes = 16 * 1024
+
+const decodeHead = (bytes: Uint8Array): string => new TextDecoder("utf-8").decode(bytes.subarray(0, headBytes))
+
+/**
+ * Whether the declared length alone bounds the body: a `Content-Length` within the cap and no content coding. HTTP/1.1
+ * framing ends the body at that length, so it can be read in one piece; with a content coding the length is the
+ * compressed one, and only counting decoded bytes bounds the memory.
+ */
+export const boundedByLength = (headers: Readonly<Record<string, string>>, maxBytes: number): boolean => {
+  const declared = headers["content-length"]
+  const coding = headers["content-encoding"]
+  return (
+    declared !== undefined &&
+    /^\d{1,15}$/.test(declared) &&
+    Number(declared) <= maxBytes &&
+    (coding === undefined || coding === "" || coding.toLowerCase() === "identity")
+  )
+}
+
+/**
+ * A body read in one piece, as text. Checked against the cap again, for a runtime that decodes a content coding it
+ * does not show (a browser under CORS hides `Content-Encoding`).
+ */
+export const wholeBody = (status: number, bytes: ArrayBuffer | Uint8Array, maxBytes: number): string => {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
+  if (view.byteLength > maxBytes) throw new BodyTooLarge(status, maxBytes, decodeHead(view))
+  return new TextDecoder("utf-8").decode(view)
+}
+
+/**
+ * A body read chunk by chunk, as text, throwing `BodyTooLarge` as soon as more than `maxBytes` arrived. Leaving the
+ * loop early returns the iterator, which cancels the rest of the transfer.
+ */
+export const cappedBody = async (
+  status: number,
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number
+): Promise<string> => {
+  const parts: Array<Uint8Array> = []
+  let size = 0
+  for await (const chunk of chunks) {
+    size += chunk.byteLength
+    if (size > maxBytes) {
+      parts.push(chunk)
+      throw new BodyTooLarge(status, maxBytes, decodeHead(concat(parts, Math.min(size, headBytes))))
+    }
+    parts.push(chunk)
+  }
+  return new TextDecoder("utf-8").decode(concat(parts, size))
+}
+
+/** The first `size` bytes of `parts`, in one array. */
+const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (parts.length === 1 && parts[0]!.byteLength <= size) return parts[0]!
+  const all = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) {
+    if (offset >= size) break
+    const piece = part.subarray(0, size - offset)
+    all.set(piece, offset)
+    offset += piece.byteLength
+  }
+  return all
+}

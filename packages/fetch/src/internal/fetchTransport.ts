@@ -1,0 +1,47 @@
+/**
+ * The plain `Transport` the Promise client sends through: one `fetch` per attempt, with the caller's `RequestInit`
+ * fields merged in and no Effect runtime in the way.
+ */
+import { Transport } from "@holo-upgrade/core"
+
+/** Which `fetch` to call (looked up per request when not given) and what to add to every request. */
+export interface Settings {
+  readonly fetch?: typeof globalThis.fetch | undefined
+  readonly requestInit?: RequestInit | undefined
+}
+
+/** A fetch body as an async iterable of chunks, read through its reader so every runtime supports it. */
+const chunksOf = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> => ({
+  [Symbol.asyncIterator]: () => {
+    const reader = stream.getReader()
+    return {
+      next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+      return: async () => {
+        await reader.cancel()
+        return { done: true, value: undefined }
+      }
+    }
+  }
+})
+
+/** A `Transport` over `fetch`. A signed header replaces a `requestInit` header of the same name. */
+export const fetchTransport = (settings: Settings): Transport.Transport => {
+  const extraHeaders = new Headers(settings.requestInit?.headers)
+  return async ({ url, headers, signal, maxBodyBytes }) => {
+    const sent = new Headers(extraHeaders)
+    for (const name in headers) sent.set(name, headers[name]!)
+    const send = settings.fetch ?? globalThis.fetch
+    const response = await send(url, { ...settings.requestInit, method: "GET", headers: sent, body: null, signal })
+    const answerHeaders: Record<string, string> = {}
+    response.headers.forEach((value, name) => {
+      answerHeaders[name] = value
+    })
+    const body =
+      response.body === null
+        ? ""
+        : Transport.boundedByLength(answerHeaders, maxBodyBytes)
+          ? Transport.wholeBody(response.status, await response.arrayBuffer(), maxBodyBytes)
+          : await Transport.cappedBody(response.status, chunksOf(response.body), maxBodyBytes)
+    return { status: response.status, headers: answerHeaders, body }
+  }
+}
