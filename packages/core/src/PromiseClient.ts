@@ -12,6 +12,7 @@ import { formatSeconds } from "./internal/assessment/spans.ts"
 import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
 import { concealer } from "./internal/http/conceal.ts"
 import { interpret } from "./internal/http/interpret.ts"
+import { type PreparedSigner, prepareSigner } from "./internal/signing/prepared.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as Signature from "./Signature.ts"
 import * as Transport from "./Transport.ts"
@@ -60,6 +61,15 @@ export interface Options extends Omit<HologresClient.Options, "onAttempt"> {
   readonly release?: (() => Promise<void>) | undefined
 }
 
+/** What every attempt of a call to one instance shares: where it goes and how it is signed. */
+interface Target {
+  readonly url: string
+  readonly host: string
+  readonly sign: PreparedSigner
+}
+
+const maxTargets = 4096
+
 /** What one attempt ended in: an answer, a failure to judge, or the call's deadline. */
 type Outcome =
   | { readonly _tag: "Answer"; readonly response: UpgradeStatus.Response }
@@ -86,10 +96,11 @@ const checkOptions = (options: Options, policy: RetryPolicy.Policy): HologresErr
   return undefined
 }
 
-const notify = (observe: Options["onAttempt"], event: HologresClient.AttemptEvent) => {
+/** Passes an event to the observer (built only when there is one: it is a call's cost otherwise). */
+const notify = (observe: Options["onAttempt"], event: () => HologresClient.AttemptEvent) => {
   if (observe === undefined) return
   try {
-    observe(event)
+    observe(event())
   } catch {
     // A failing observer must not fail the call it observes.
   }
@@ -146,18 +157,38 @@ export const make = (options: Options): Client => {
     return origin
   }
 
+  // What a call to one instance sends, prepared once: a client polls the same instances over and over. Bounded, so a
+  // fleet of any size cannot grow it without end.
+  const targets = new Map<string, Target>()
+  const targetOf = (input: HologresClient.GetUpgradeStatusInput, setup: Setup): Target => {
+    const key = `${input.regionId}/${input.instanceId}`
+    let target = targets.get(key)
+    if (target === undefined) {
+      const origin = originOf(input.regionId)
+      const request = HologresClient.describeRequest(input, origin.host)
+      target = {
+        url: Signature.wireUrl(origin.origin, request),
+        host: origin.host,
+        sign: prepareSigner(version, request, setup.credentials, hashing)
+      }
+      if (targets.size >= maxTargets) targets.clear()
+      targets.set(key, target)
+    }
+    return target
+  }
+
   const attemptOnce = async (
     attempt: number,
     limitMs: number,
     byDeadline: boolean,
-    target: { readonly url: string; readonly host: string; readonly request: Signature.Request },
+    target: Target,
     setup: Setup & { readonly conceal: (text: string) => string }
   ): Promise<Outcome> => {
-    const controller = new AbortController()
+    let exchange: Transport.Exchange | undefined
     let expired = false
     const timer = setTimeout(() => {
       expired = true
-      controller.abort()
+      exchange?.cancel()
     }, limitMs)
     const timedOut = (): Outcome =>
       byDeadline
@@ -168,22 +199,13 @@ export const make = (options: Options): Client => {
           }
     try {
       const localTimeMs = Date.now()
-      const signed = await Signature.signPromise(
-        version,
-        target.request,
-        setup.credentials,
-        {
-          date: new Date(localTimeMs),
-          nonce: Signature.newNonce()
-        },
-        hashing
-      )
-      // The HTTP stack derives Host from the URL, which is exactly the host that was signed.
-      const { host: _host, ...headers } = signed
+      const signed = await target.sign({ date: new Date(localTimeMs), nonce: Signature.newNonce() })
 
       let answer: Transport.Answer
       try {
-        answer = await transport({ url: target.url, headers, signal: controller.signal, maxBodyBytes })
+        if (expired) return timedOut()
+        exchange = transport({ url: target.url, headers: signed, maxBodyBytes })
+        answer = await exchange.answer
       } catch (cause) {
         if (expired) return timedOut()
         if (cause instanceof Transport.BodyTooLarge) {
@@ -219,7 +241,7 @@ export const make = (options: Options): Client => {
         body: setup.conceal(answer.body)
       })
       if (decoded._tag === "Left") return { _tag: "Failed", failure: decoded.left }
-      notify(observe, {
+      notify(observe, () => ({
         attempt,
         method: "GET",
         url: target.url,
@@ -228,7 +250,7 @@ export const make = (options: Options): Client => {
         requestId: decoded.right.RequestId ?? answer.headers["x-acs-request-id"],
         delayMs: undefined,
         error: undefined
-      })
+      }))
       return { _tag: "Answer", response: decoded.right }
     } finally {
       clearTimeout(timer)
@@ -244,9 +266,7 @@ export const make = (options: Options): Client => {
     const refused = HologresClient.validateInput(input)
     if (refused !== undefined) throw refused
 
-    const origin = originOf(region)
-    const request = HologresClient.describeRequest(input, origin.host)
-    const target = { url: Signature.wireUrl(origin.origin, request), host: origin.host, request }
+    const target = targetOf(input, setup)
     const startedAt = Date.now()
 
     for (let attempt = 1; ; attempt++) {
@@ -281,7 +301,7 @@ export const make = (options: Options): Client => {
             : Math.min(failure.retryAfterMs, policy.retryAfterCapMs)
       // Giving up early beats sleeping into the deadline.
       const last = delayMs === undefined || elapsedMs + delayMs >= policy.deadlineMs
-      notify(observe, {
+      notify(observe, () => ({
         attempt,
         method: "GET",
         url: target.url,
@@ -290,7 +310,7 @@ export const make = (options: Options): Client => {
         requestId: failure.requestId,
         delayMs: last ? undefined : delayMs,
         error: failure.error.message
-      })
+      }))
       if (last) throw finalError(failure.error, attempt, elapsedMs)
       await new Promise((resolve) => setTimeout(resolve, delayMs))
     }

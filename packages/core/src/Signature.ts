@@ -73,6 +73,8 @@ export const signerOwnedHeaders: ReadonlyArray<string> = [
 const reveal = (value: Redacted.Redacted<string> | string): string =>
   typeof value === "string" ? value : Redacted.value(value)
 
+const unreservedOnly = /^[A-Za-z0-9\-_.~]*$/
+
 const isUnreserved = (byte: number): boolean =>
   (byte >= 0x41 && byte <= 0x5a) || // A-Z
   (byte >= 0x61 && byte <= 0x7a) || // a-z
@@ -87,6 +89,8 @@ const isUnreserved = (byte: number): boolean =>
  * `%XX` with upper-case hex (space is `%20`, never `+`). Works byte-wise, so it never throws on a lone surrogate.
  */
 export const percentEncode = (value: string): string => {
+  // Region ids, actions and most values need no escaping at all.
+  if (unreservedOnly.test(value)) return value
   let out = ""
   for (const byte of toBytes(value)) {
     out += isUnreserved(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`
@@ -163,15 +167,31 @@ export const canonicalHeaders = (
  * The V3 canonical request: method, URI, query, headers block (ending in a newline, hence the empty line), signed
  * header names and the payload hash taken from `x-acs-content-sha256`.
  */
-export const canonicalRequest = (request: Request, names: ReadonlyArray<string> = signedHeaderNames(request.headers)) =>
-  [
+export const canonicalRequest = (request: Request, names?: ReadonlyArray<string> | undefined): string => {
+  const normalized = normalizeHeaders(request.headers)
+  return canonicalFromNormalized(request, normalized, names ?? namesToSign(normalized))
+}
+
+const namesToSign = (normalized: Readonly<Record<string, string>>): ReadonlyArray<string> =>
+  Object.keys(normalized).filter(isSignedV3).sort(compareCodeUnits)
+
+/** `canonicalRequest` for headers whose names are already lower case. */
+const canonicalFromNormalized = (
+  request: Request,
+  normalized: Readonly<Record<string, string>>,
+  names: ReadonlyArray<string>
+): string => {
+  let headerBlock = ""
+  for (const name of names) headerBlock += `${name}:${(normalized[name] ?? "").trim()}\n`
+  return [
     request.method.toUpperCase(),
     canonicalUri(request.path),
     canonicalQuery(request.query),
-    canonicalHeaders(request.headers, names),
+    headerBlock,
     names.join(";"),
-    normalizeHeaders(request.headers)["x-acs-content-sha256"] ?? emptyBodySha256
+    normalized["x-acs-content-sha256"] ?? emptyBodySha256
   ].join("\n")
+}
 
 /** The V3 string to sign: the algorithm name and the hex SHA-256 of the canonical request. */
 export const stringToSign = (canonical: string): Effect.Effect<string> =>
@@ -208,14 +228,25 @@ export const parseAuthorization = (
 export const newNonce = (): string => randomHex(16)
 
 /** `x-acs-date`: UTC `YYYY-MM-DDTHH:mm:ssZ`, whatever the process time zone says. */
-export const formatAcsDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z")
+export const formatAcsDate = (date: Date): string => {
+  const iso = date.toISOString()
+  // `YYYY-MM-DDTHH:mm:ss.sssZ` for every year from 0 to 9999; other years carry a sign and six digits.
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, "Z")
+}
 
 /** The RFC 1123 GMT date V1 sends in `Date`. */
 export const formatHttpDate = (date: Date): string => date.toUTCString()
 
+const signerOwned = new Set(signerOwnedHeaders)
+
+/** The headers lower-cased (a later duplicate wins), without any the signer owns. */
 const withoutSignerHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
-  const out = normalizeHeaders(headers)
-  for (const name of signerOwnedHeaders) delete out[name]
+  // Built by skipping rather than deleting: deleting properties leaves an object slow for every later read.
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase()
+    if (!signerOwned.has(lower)) out[lower] = value
+  }
   return out
 }
 
@@ -238,18 +269,26 @@ const prepareV3Promise = async (
   hashing: Hashing = webCrypto
 ): Promise<Request> => {
   const body = request.body ?? ""
-  return {
-    ...request,
-    headers: {
-      ...withoutSignerHeaders(request.headers),
-      host: request.host,
-      "x-acs-date": formatAcsDate(instant.date),
-      "x-acs-signature-nonce": instant.nonce,
-      "x-acs-content-sha256": body.length === 0 ? emptyBodySha256 : await hashing.sha256Hex(body),
-      ...stsHeaders(credentials)
-    }
-  }
+  const payloadHash = body.length === 0 ? emptyBodySha256 : await hashing.sha256Hex(body)
+  return withV3Headers(request, credentials, instant, payloadHash)
 }
+
+const withV3Headers = (
+  request: Request,
+  credentials: SigningCredentials,
+  instant: SigningInstant,
+  payloadHash: string
+): Request => ({
+  ...request,
+  headers: {
+    ...withoutSignerHeaders(request.headers),
+    host: request.host,
+    "x-acs-date": formatAcsDate(instant.date),
+    "x-acs-signature-nonce": instant.nonce,
+    "x-acs-content-sha256": payloadHash,
+    ...stsHeaders(credentials)
+  }
+})
 
 /**
  * The V3 Authorization for a request that already carries its signing headers, as given. A verifier passes the
@@ -285,9 +324,20 @@ const signV3Promise = async (
   instant: SigningInstant,
   hashing: Hashing = webCrypto
 ): Promise<Record<string, string>> => {
-  const prepared = await prepareV3Promise(request, credentials, instant, hashing)
-  const names = signedHeaderNames(prepared.headers)
-  return { ...prepared.headers, authorization: await authorizationV3Promise(prepared, credentials, names, hashing) }
+  // Synchronous primitives are not awaited: each await is another turn of the microtask queue on every call.
+  const body = request.body ?? ""
+  const payload = body.length === 0 ? emptyBodySha256 : hashing.sha256Hex(body)
+  const prepared = withV3Headers(request, credentials, instant, typeof payload === "string" ? payload : await payload)
+  // The prepared headers are lower case already, so the canonical form is built without normalizing them again.
+  const names = namesToSign(prepared.headers)
+  const hash = hashing.sha256Hex(canonicalFromNormalized(prepared, prepared.headers, names))
+  const toSign = `${algorithmV3}\n${typeof hash === "string" ? hash : await hash}`
+  const mac = hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign)
+  const signature = toHex(mac instanceof Uint8Array ? mac : await mac)
+  return {
+    ...prepared.headers,
+    authorization: authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature })
+  }
 }
 
 /**

@@ -1,16 +1,18 @@
 /**
  * What the Promise call path (`PromiseClient`) needs from a runtime's HTTP stack: send one GET with the signed
- * headers, honour an abort signal, and hand back the status, the headers and the body as text, read under a size cap.
- * Adapters implement it over undici, `fetch` or anything else; the helpers here keep the cap the same everywhere.
+ * headers, stop when told to, and hand back the status, the headers and the body as text, read under a size cap.
+ * Adapters implement it over `node:http`, undici, `fetch` or anything else; the helpers here keep the cap the same
+ * everywhere.
  */
 
 /** One request to send. */
 export interface Request {
   readonly url: string
-  /** Every header to send, `host` excluded: the HTTP stack derives it from `url`, which is the host that was signed. */
+  /**
+   * Every header to send. `host` is the host of `url`, as signed; a stack that sets Host itself (`fetch` refuses it)
+   * leaves it out.
+   */
   readonly headers: Readonly<Record<string, string>>
-  /** Aborted when the attempt runs out of time; the transport then stops sending and reading. */
-  readonly signal: AbortSignal
   /** Bodies larger than this are refused with `BodyTooLarge`, never held in memory whole. */
   readonly maxBodyBytes: number
 }
@@ -23,10 +25,20 @@ export interface Answer {
 }
 
 /**
- * Sends one request. Rejects with `BodyTooLarge` when the body passes the cap, and with whatever the HTTP stack threw
- * when no answer came (the caller reports that as a transport failure and keeps it as the cause).
+ * One request in flight. `answer` rejects with `BodyTooLarge` when the body passes the cap, and with whatever the HTTP
+ * stack threw when no answer came (the caller reports that as a transport failure and keeps it as the cause).
+ * `cancel` stops sending and reading, and `answer` then rejects; calling it after the answer came does nothing.
+ *
+ * A plain function rather than an `AbortSignal`: an attempt is cancelled rarely but started on every call, and
+ * listening to a signal costs a measurable share of a small call.
  */
-export type Transport = (request: Request) => Promise<Answer>
+export interface Exchange {
+  readonly answer: Promise<Answer>
+  readonly cancel: () => void
+}
+
+/** Sends one request. */
+export type Transport = (request: Request) => Exchange
 
 /** The body passed `maxBodyBytes`; `head` is the start of what arrived, for an excerpt. */
 export class BodyTooLarge extends Error {
@@ -105,4 +117,22 @@ const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
     offset += piece.byteLength
   }
   return all
+}
+
+/** An exchange on a transport still being loaded: the request goes out once it is ready, unless cancelled first. */
+export const whenReady = (ready: Promise<Transport>, request: Request): Exchange => {
+  let cancelled = false
+  let inner: Exchange | undefined
+  const answer = ready.then((transport) => {
+    if (cancelled) throw new Error("The attempt was cancelled")
+    inner = transport(request)
+    return inner.answer
+  })
+  return {
+    answer,
+    cancel: () => {
+      cancelled = true
+      inner?.cancel()
+    }
+  }
 }

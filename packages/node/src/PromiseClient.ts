@@ -1,9 +1,10 @@
 /**
  * The client for programs that do not use Effect: `createClient(options)` returns an object whose calls return
  * Promises and reject with the `HologresError` itself (`_tag`, `reason`, a readable `message`), never a wrapper.
- * Calls go through core's `PromiseClient` over undici, with the credential chain and proxy variables of the layer.
+ * Calls go through core's `PromiseClient` over Node's HTTP client (undici behind a proxy), with the credential chain
+ * and proxy variables of the layer.
  */
-import { HologresError, PromiseClient, type Transport } from "@holo-upgrade/core"
+import { HologresError, PromiseClient, Transport } from "@holo-upgrade/core"
 import { Cause, Effect, Exit } from "effect"
 import * as CredentialChain from "./CredentialChain.ts"
 import { nodeHashing } from "./internal/nodeHashing.ts"
@@ -41,13 +42,13 @@ export const createClient = (options: ClientOptions = {}): Client => {
   const chain: CredentialChain.Options | undefined =
     given !== undefined && "accessKeyId" in given ? { explicit: given } : given
 
-  // Undici loads with the first call, as the layer loads it, so importing the adapter stays cheap.
+  // The transport loads with the first call, so importing the adapter stays cheap.
   type Connection = { readonly transport: Transport.Transport; readonly release: () => Promise<void> }
   let connection: Promise<Connection> | undefined
   let connected: Connection | undefined
   const connect = () => {
-    connection ??= import("./internal/undici.ts").then((undici) => {
-      connected = undici.undiciTransport(proxySettings(env ?? process.env))
+    connection ??= import("./internal/httpTransport.ts").then((http) => {
+      connected = http.httpTransport(proxySettings(env ?? process.env))
       return connected
     })
     return connection
@@ -58,7 +59,12 @@ export const createClient = (options: ClientOptions = {}): Client => {
     missingRegion,
     hashing: nodeHashing,
     transport: (request) =>
-      connected === undefined ? connect().then((ready) => ready.transport(request)) : connected.transport(request),
+      connected === undefined
+        ? Transport.whenReady(
+            connect().then((ready) => ready.transport),
+            request
+          )
+        : connected.transport(request),
     setup: () =>
       Effect.runPromiseExit(
         CredentialChain.resolve(NodeHologresClient.credentialOptions({ credentials: chain, env }))

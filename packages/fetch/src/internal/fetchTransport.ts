@@ -26,22 +26,42 @@ const chunksOf = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array>
 
 /** A `Transport` over `fetch`. A signed header replaces a `requestInit` header of the same name. */
 export const fetchTransport = (settings: Settings): Transport.Transport => {
-  const extraHeaders = new Headers(settings.requestInit?.headers)
-  return async ({ url, headers, signal, maxBodyBytes }) => {
-    const sent = new Headers(extraHeaders)
-    for (const name in headers) sent.set(name, headers[name]!)
-    const send = settings.fetch ?? globalThis.fetch
-    const response = await send(url, { ...settings.requestInit, method: "GET", headers: sent, body: null, signal })
-    const answerHeaders: Record<string, string> = {}
-    response.headers.forEach((value, name) => {
-      answerHeaders[name] = value
-    })
-    const body =
-      response.body === null
-        ? ""
-        : Transport.boundedByLength(answerHeaders, maxBodyBytes)
-          ? Transport.wholeBody(response.status, await response.arrayBuffer(), maxBodyBytes)
-          : await Transport.cappedBody(response.status, chunksOf(response.body), maxBodyBytes)
-    return { status: response.status, headers: answerHeaders, body }
+  // Headers of the caller's own go first, so a signed header of the same name replaces one; without any, the signed
+  // record is sent as it is.
+  const extraHeaders =
+    settings.requestInit?.headers === undefined ? undefined : new Headers(settings.requestInit.headers)
+  return ({ url, headers, maxBodyBytes }) => {
+    const controller = new AbortController()
+    const send = async (): Promise<Transport.Answer> => {
+      // fetch sets Host from the URL itself (the host that was signed) and refuses one given to it.
+      let sent: Record<string, string> | Headers
+      if (extraHeaders === undefined) {
+        sent = {}
+        for (const name in headers) if (name !== "host") sent[name] = headers[name]!
+      } else {
+        sent = new Headers(extraHeaders)
+        for (const name in headers) if (name !== "host") sent.set(name, headers[name]!)
+      }
+      const fetch = settings.fetch ?? globalThis.fetch
+      const response = await fetch(url, {
+        ...settings.requestInit,
+        method: "GET",
+        headers: sent,
+        body: null,
+        signal: controller.signal
+      })
+      const answerHeaders: Record<string, string> = {}
+      response.headers.forEach((value, name) => {
+        answerHeaders[name] = value
+      })
+      const body =
+        response.body === null
+          ? ""
+          : Transport.boundedByLength(answerHeaders, maxBodyBytes)
+            ? Transport.wholeBody(response.status, await response.arrayBuffer(), maxBodyBytes)
+            : await Transport.cappedBody(response.status, chunksOf(response.body), maxBodyBytes)
+      return { status: response.status, headers: answerHeaders, body }
+    }
+    return { answer: send(), cancel: () => controller.abort() }
   }
 }

@@ -9,6 +9,7 @@ import { type ProxySettings, proxyFor } from "./proxy.ts"
 export class ProxyRouter extends Dispatcher {
   readonly #direct = new Agent()
   readonly #proxies = new Map<string, ProxyAgent>()
+  readonly #routes = new Map<string, Dispatcher>()
   readonly #settings: ProxySettings
 
   constructor(settings: ProxySettings) {
@@ -17,7 +18,19 @@ export class ProxyRouter extends Dispatcher {
   }
 
   #dispatcherFor(origin: string | URL | undefined): Dispatcher {
-    const proxy = origin === undefined ? undefined : proxyFor(new URL(origin), this.#settings)
+    if (origin === undefined) return this.#direct
+    // Requests go to a handful of origins (one per region), so the route of each is worked out once.
+    const key = String(origin)
+    let route = this.#routes.get(key)
+    if (route === undefined) {
+      route = this.#route(origin)
+      this.#routes.set(key, route)
+    }
+    return route
+  }
+
+  #route(origin: string | URL): Dispatcher {
+    const proxy = proxyFor(new URL(origin), this.#settings)
     if (proxy === undefined) return this.#direct
     let agent = this.#proxies.get(proxy)
     if (agent === undefined) {

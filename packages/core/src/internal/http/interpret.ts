@@ -37,8 +37,8 @@ export const interpret = (
   answer: Answer
 ): Either.Either<UpgradeStatus.Response, AttemptFailure> => {
   const { attempt, status, headers, body } = answer
-  const headerRequestId = headers["x-acs-request-id"]
-  const fail = (error: AttemptError, retryable: boolean, requestId = headerRequestId) =>
+  // Headers are read only where needed: a transport may build them lazily, and a clean success never needs them.
+  const fail = (error: AttemptError, retryable: boolean, requestId = headers["x-acs-request-id"]) =>
     Either.left(
       new AttemptFailure({
         error,
@@ -81,7 +81,7 @@ export const interpret = (
     const response = decoded.right
     if (response.Success !== false) return Either.right(response)
     // `Success: false` in a 2xx: the call failed although the transport did not; its own status and code decide.
-    const requestId = response.RequestId ?? headerRequestId
+    const requestId = response.RequestId ?? headers["x-acs-request-id"]
     const code = response.ErrorCode
     const retry = RetryPolicy.classify({ _tag: "Response", status: response.HttpStatusCode ?? status, code })
     const error = apiError({ reason: "Unsuccessful", code, apiMessage: response.ErrorMessage, requestId })
@@ -91,7 +91,7 @@ export const interpret = (
   const gateway = parseGatewayError(body)
   const retryable = RetryPolicy.classify({ _tag: "Response", status, code: gateway?.code }) === "retry"
   if (gateway !== undefined) {
-    const requestId = gateway.requestId ?? headerRequestId
+    const requestId = gateway.requestId ?? headers["x-acs-request-id"]
     const reason = reasonOf(gateway.code, status)
     if (reason === "NonceReused") {
       // Every attempt is signed afresh, so the gateway has seen this very request: something on the way re-sent it
@@ -126,7 +126,7 @@ export const interpret = (
     reason: reasonOf(undefined, status),
     code: undefined,
     apiMessage: excerpt,
-    requestId: headerRequestId,
+    requestId: headers["x-acs-request-id"],
     message
   })
   return fail(error, retryable)
