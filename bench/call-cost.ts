@@ -16,6 +16,7 @@ import type { BenchClient, Figures, Target, Task } from "./_call/protocol.ts"
 const clients: Record<string, (target: Target) => Promise<BenchClient>> = {
   "floor: node:http": (target) => import("./_call/floorHttp.ts").then((m) => m.make(target)),
   "node adapter": (target) => import("./_call/oursNode.ts").then((m) => m.make(target)),
+  "node adapter, Effect layer": (target) => import("./_call/oursNodeEffect.ts").then((m) => m.make(target)),
   "official client": (target) => import("./_call/official.ts").then((m) => m.make(target)),
   "floor: fetch": (target) => import("./_call/floorFetch.ts").then((m) => m.make(target)),
   "fetch adapter": (target) => import("./_call/oursFetch.ts").then((m) => m.make(target))
@@ -24,6 +25,7 @@ const kinds = Object.keys(clients)
 /** The floor each client is compared with. */
 const floorOf: Record<string, string> = {
   "node adapter": "floor: node:http",
+  "node adapter, Effect layer": "floor: node:http",
   "official client": "floor: node:http",
   "fetch adapter": "floor: fetch"
 }
@@ -165,11 +167,11 @@ if (role === "server") {
     `${requests} timed calls per client and concurrency after ${warmup} warm-up calls; medians of ${rounds} rounds; ratios are taken within a round, then the median.`,
     "cpu_ms_per_call: user + system CPU time of the client process over the timed calls, divided by the calls. The emulator runs in another process, checking every V3 signature, nonce and date.",
     "peak_rss_mb: the client process's peak resident set over its life (warm-up included); peak_heap_mb: the V8 heap in use, sampled every 16 calls during the timed calls.",
-    "connections: TCP connections the server accepted from the client process, counted at the server (diagnostics channel net.server.socket). Our adapters show two per concurrent caller: undici opens a second keep-alive connection when the next request is dispatched before the previous response has released its socket, which the extra asynchronous steps of the Effect path make happen once per caller.",
+    "connections: TCP connections the server accepted from the client process, counted at the server (diagnostics channel net.server.socket).",
     "The official client is @alicloud/openapi-client with its defaults (ACS3-HMAC-SHA256, Node's global keep-alive agent), loaded from node_modules; ours are bundled from the workspace sources.",
-    "Why the adapters miss the CPU targets (profiled with node --cpu-prof): every call runs the Effect client, which costs more than the floor's whole call even with no network (an in-memory HttpClient): a fiber per call, a racing fiber and timer for the per-attempt timeout, the platform HttpClient's span (an attribute per header), AbortController and FinalizationRegistry entry, header conversion, schema decoding of the answer, and the Promise facade's runtime. A bare Effect wrapper around undici (one tryPromise for the request, one for the body, one timeout) measured about 2.3x the floor on its own. 1.15x needs a call path that does not enter the Effect runtime per call, a design change for the client.",
-    "Fixed while measuring: the HMAC key imported into Web Crypto once per secret instead of once per call (signing stays on Web Crypto, which the design requires; a synchronous SHA-256 in plain JavaScript was tried and saved a further share of a call, but was not kept); the body read through an Effect Stream (about 40% of the in-memory path) replaced by one read when Content-Length bounds it; the retry schedule and the deadline race start only after a failed first attempt. Before these the Node adapter used 5.6x the floor's CPU per call and reached 0.29x the official client's calls/s at c=32.",
-    "Why peak memory is higher: the loaded code (effect, @effect/platform, undici) is larger than the official client's, and the Effect path allocates a lot per call, a few percent of which outlives young-generation collections, so the old generation grows until a full collection (with a forced collection every 500 calls the heap stays near 21 MB)."
+    "node adapter and fetch adapter are each adapter's createClient, the entry point for programs without Effect. It runs core's PromiseClient: the same validation, fresh signature per attempt, retry policy, timeouts, body cap, tolerant decoding and errors as the Effect client, as plain Promises. What made the difference, each measured here: no Effect fiber, timeout race and span per call; Node's own HTTP client with keep-alive agents (undici, which the Effect layer uses, is loaded only for a proxy: compiling its WebAssembly parser adds about 40 MB of resident memory); on Node, signing hashes with node:crypto (Web Crypto, still the default everywhere else and in the Effect API, converts its arguments through WebIDL and crosses to the thread pool for every digest and HMAC, about a quarter of the floor's whole call); a signer prepared once per instance; answers in the documented types decoded without the schema (a property test holds that path to the schema's output); an attempt cancelled through a function rather than an AbortSignal listener; no event objects built when nobody observes attempts.",
+    "node adapter, Effect layer is the same call through NodeHologresClient.layer with one runPromise per call, for comparison and without a target: the Effect client keeps the pluggable platform HttpClient and TestClock-driven retries, and pays for a fiber, the per-attempt timeout race and a span on every call.",
+    "Before the Promise call path the Node adapter's createClient ran the Effect client: 3.5 to 4.0x the floor's CPU per call, 0.39x the official client's calls/s at c=32 and 1.3 to 1.4x its peak resident memory; the fetch adapter used 2.3 to 2.4x the fetch floor's CPU."
   ]
   process.stderr.write(`${JSON.stringify({ rows, targets }, null, 1)}\n`)
   process.stdout.write(
