@@ -7,7 +7,7 @@ import { AccessKey, startEmulator } from "@holo-upgrade/emulator"
 import { Redacted } from "effect"
 import type { Target } from "./protocol.ts"
 
-/** Messages the parent sends: `count` asks for the connections opened since the last `count`. */
+/** Messages the parent sends: `count` asks for the connections opened and the CPU time used since the last `count`. */
 export type Request = "count"
 
 /** What may differ between benchmarks using this server: a QPS quota and added latency, as the emulator takes them. */
@@ -30,10 +30,13 @@ export const serve = async (options: ServerOptions = {}): Promise<void> => {
     accessKeyId: AccessKey.demo.accessKeyId,
     accessKeySecret: Redacted.value(AccessKey.demo.accessKeySecret)
   }
+  let cpu = process.cpuUsage()
   process.on("message", (message: Request) => {
     if (message !== "count") return
-    process.send?.({ connections })
+    const used = process.cpuUsage(cpu)
+    process.send?.({ connections, cpuMs: (used.user + used.system) / 1000 })
     connections = 0
+    cpu = process.cpuUsage()
   })
   process.once("disconnect", () => {
     emulator.close().then(() => process.exit(0))

@@ -61,6 +61,11 @@ export interface Options extends Omit<HologresClient.Options, "onAttempt"> {
   readonly release?: (() => Promise<void>) | undefined
 }
 
+/** The set-up with what is derived from it once. */
+interface Prepared extends Setup {
+  readonly conceal: (text: string) => string
+}
+
 /** What every attempt of a call to one instance shares: where it goes and how it is signed. */
 interface Target {
   readonly url: string
@@ -141,9 +146,13 @@ export const make = (options: Options): Client => {
   const hashing = options.hashing ?? Signature.webCrypto
 
   // Resolved on the first call; a failure stays, so every later call reports the same set-up problem.
-  let ready: Promise<Setup & { readonly conceal: (text: string) => string }> | undefined
+  let ready: Promise<Prepared> | undefined
+  let prepared: Prepared | undefined
   const setUp = () => {
-    ready ??= options.setup().then((setup) => ({ ...setup, conceal: concealer(setup.credentials) }))
+    ready ??= options.setup().then((setup) => {
+      prepared = { ...setup, conceal: concealer(setup.credentials) }
+      return prepared
+    })
     return ready
   }
   // One origin per region, parsed once.
@@ -182,7 +191,7 @@ export const make = (options: Options): Client => {
     limitMs: number,
     byDeadline: boolean,
     target: Target,
-    setup: Setup & { readonly conceal: (text: string) => string }
+    setup: Prepared
   ): Promise<Outcome> => {
     let exchange: Transport.Exchange | undefined
     let expired = false
@@ -199,7 +208,8 @@ export const make = (options: Options): Client => {
           }
     try {
       const localTimeMs = Date.now()
-      const signed = await target.sign({ date: new Date(localTimeMs), nonce: Signature.newNonce() })
+      const signing = target.sign({ date: new Date(localTimeMs), nonce: Signature.newNonce() })
+      const signed = signing instanceof Promise ? await signing : signing
 
       let answer: Transport.Answer
       try {
@@ -259,7 +269,7 @@ export const make = (options: Options): Client => {
 
   const call = async (instanceId: string, regionId: string | undefined): Promise<UpgradeStatus.Response> => {
     if (invalid !== undefined) throw invalid
-    const setup = await setUp()
+    const setup = prepared ?? (await setUp())
     const region = regionId ?? options.regionId ?? setup.regionId
     if (region === undefined) throw options.missingRegion
     const input = { instanceId, regionId: region }

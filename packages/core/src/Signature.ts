@@ -41,12 +41,21 @@ export interface SigningInstant {
 export interface Hashing {
   /** SHA-256 of the input as lower-case hex. */
   readonly sha256Hex: (input: string | Uint8Array) => string | Promise<string>
-  /** HMAC of `message` keyed with `key` (both UTF-8), as raw bytes. */
-  readonly hmac: (hash: "SHA-256" | "SHA-1", key: string, message: string) => Uint8Array | Promise<Uint8Array>
+  /** HMAC of `message` keyed with `key` (both UTF-8), as lower-case hex or standard base64. */
+  readonly hmac: (
+    hash: "SHA-256" | "SHA-1",
+    key: string,
+    message: string,
+    encoding: "hex" | "base64"
+  ) => string | Promise<string>
 }
 
 /** `Hashing` over Web Crypto: what every Effect API of this module signs with. */
-export const webCrypto: Hashing = { sha256Hex, hmac }
+export const webCrypto: Hashing = {
+  sha256Hex,
+  hmac: (hash, key, message, encoding) =>
+    hmac(hash, key, message).then((mac) => (encoding === "hex" ? toHex(mac) : toBase64(mac)))
+}
 
 /** The algorithm name that opens a V3 string to sign and Authorization header. */
 export const algorithmV3 = "ACS3-HMAC-SHA256"
@@ -229,10 +238,17 @@ export const newNonce = (): string => randomHex(16)
 
 /** `x-acs-date`: UTC `YYYY-MM-DDTHH:mm:ssZ`, whatever the process time zone says. */
 export const formatAcsDate = (date: Date): string => {
+  // Every attempt within the same second has the same date: the text is kept for the second it was made for.
+  const second = Math.floor(date.getTime() / 1000)
+  if (second === lastDate.second) return lastDate.text
   const iso = date.toISOString()
   // `YYYY-MM-DDTHH:mm:ss.sssZ` for every year from 0 to 9999; other years carry a sign and six digits.
-  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, "Z")
+  const text = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, "Z")
+  lastDate = { second, text }
+  return text
 }
+
+let lastDate: { readonly second: number; readonly text: string } = { second: Number.NaN, text: "" }
 
 /** The RFC 1123 GMT date V1 sends in `Date`. */
 export const formatHttpDate = (date: Date): string => date.toUTCString()
@@ -307,7 +323,7 @@ const authorizationV3Promise = async (
   hashing: Hashing = webCrypto
 ): Promise<string> => {
   const toSign = await stringToSignPromise(canonicalRequest(request, names), hashing)
-  const signature = toHex(await hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign))
+  const signature = await hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign, "hex")
   return authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature })
 }
 
@@ -332,8 +348,8 @@ const signV3Promise = async (
   const names = namesToSign(prepared.headers)
   const hash = hashing.sha256Hex(canonicalFromNormalized(prepared, prepared.headers, names))
   const toSign = `${algorithmV3}\n${typeof hash === "string" ? hash : await hash}`
-  const mac = hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign)
-  const signature = toHex(mac instanceof Uint8Array ? mac : await mac)
+  const mac = hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign, "hex")
+  const signature = typeof mac === "string" ? mac : await mac
   return {
     ...prepared.headers,
     authorization: authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature })
@@ -373,8 +389,8 @@ const authorizationV1Promise = async (
   credentials: SigningCredentials,
   hashing: Hashing = webCrypto
 ): Promise<string> => {
-  const mac = await hashing.hmac("SHA-1", reveal(credentials.accessKeySecret), stringToSignV1(request))
-  return `acs ${credentials.accessKeyId}:${toBase64(mac)}`
+  const mac = await hashing.hmac("SHA-1", reveal(credentials.accessKeySecret), stringToSignV1(request), "base64")
+  return `acs ${credentials.accessKeyId}:${mac}`
 }
 
 /** The request with fresh V1 signing headers (Date, nonce, method, version, STS pair) and stale ones removed. */

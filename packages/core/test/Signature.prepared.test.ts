@@ -86,3 +86,14 @@ describe("x-acs-date", () => {
     )
   })
 })
+
+describe("x-acs-date within one second", () => {
+  it("is the same text for every instant of that second, and the next second's after it", () => {
+    const at = (iso: string) => Signature.formatAcsDate(new Date(iso))
+    assert.strictEqual(at("2026-01-02T03:04:05.001Z"), "2026-01-02T03:04:05Z")
+    assert.strictEqual(at("2026-01-02T03:04:05.999Z"), "2026-01-02T03:04:05Z")
+    assert.strictEqual(at("2026-01-02T03:04:06.000Z"), "2026-01-02T03:04:06Z")
+    assert.strictEqual(at("1969-12-31T23:59:59.500Z"), "1969-12-31T23:59:59Z")
+    assert.strictEqual(at("1969-12-31T23:59:59.999Z"), "1969-12-31T23:59:59Z")
+  })
+})

@@ -53,9 +53,10 @@ describe("signing with node:crypto", () => {
         async (key, message) => {
           assert.strictEqual(nodeHashing.sha256Hex(message), await Signature.webCrypto.sha256Hex(message))
           for (const hash of ["SHA-256", "SHA-1"] as const) {
-            const mine = nodeHashing.hmac(hash, key, message) as Uint8Array
-            const theirs = await Signature.webCrypto.hmac(hash, key, message)
-            assert.deepStrictEqual(Buffer.from(mine).toString("hex"), Buffer.from(theirs).toString("hex"))
+            for (const encoding of ["hex", "base64"] as const) {
+              const theirs = await Signature.webCrypto.hmac(hash, key, message, encoding)
+              assert.strictEqual(nodeHashing.hmac(hash, key, message, encoding), theirs)
+            }
           }
         }
       ),

@@ -12,18 +12,29 @@ import { type ProxySettings, proxyFor } from "./proxy.ts"
 type Connection = { readonly transport: Transport.Transport; readonly release: () => Promise<void> }
 
 /**
- * The received headers as a record, built from the raw list: Node's own `headers` object is built on first access
- * through a slower path. Taken eagerly on purpose: a getter deferring it would keep the whole response alive with the
- * answer (closures share their scope), which shows as a larger heap.
+ * An answer whose headers are built from the raw list on first read: Node's own `headers` object goes through a
+ * slower path, and a clean success is decoded without reading a header at all. A class rather than a getter in a
+ * closure, so the answer holds the raw list and nothing else of the response.
  */
-const headersOf = (raw: ReadonlyArray<string>): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (let at = 0; at + 1 < raw.length; at += 2) {
-    const name = raw[at]!.toLowerCase()
-    const known = out[name]
-    out[name] = known === undefined ? raw[at + 1]! : `${known}, ${raw[at + 1]!}`
+class NodeAnswer implements Transport.Answer {
+  #headers: Record<string, string> | undefined
+  constructor(
+    readonly status: number,
+    readonly rawHeaders: ReadonlyArray<string>,
+    readonly body: string
+  ) {}
+
+  get headers(): Record<string, string> {
+    if (this.#headers !== undefined) return this.#headers
+    const out: Record<string, string> = {}
+    for (let at = 0; at + 1 < this.rawHeaders.length; at += 2) {
+      const name = this.rawHeaders[at]!.toLowerCase()
+      const known = out[name]
+      out[name] = known === undefined ? this.rawHeaders[at + 1]! : `${known}, ${this.rawHeaders[at + 1]!}`
+    }
+    this.#headers = out
+    return out
   }
-  return out
 }
 
 /** Sends one GET through `agent` and reads the answer under the cap, ending the transfer once the cap is passed. */
@@ -51,7 +62,7 @@ const exchange = (
       })
       response.on("end", () => {
         const body = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString("utf8")
-        resolve({ status, headers: headersOf(response.rawHeaders), body })
+        resolve(new NodeAnswer(status, response.rawHeaders, body))
       })
       // A connection closed before the declared length arrived is destroyed with an "aborted" error here.
       response.on("error", reject)

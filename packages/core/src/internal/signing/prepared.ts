@@ -6,7 +6,6 @@
  */
 import { Redacted } from "effect"
 import * as Signature from "../../Signature.ts"
-import { toHex } from "./crypto.ts"
 
 const signerOwned = new Set(Signature.signerOwnedHeaders)
 
@@ -17,8 +16,11 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 const reveal = (value: Redacted.Redacted<string> | string): string =>
   typeof value === "string" ? value : Redacted.value(value)
 
-/** Signs one attempt at the given instant; returns every header to send, `authorization` included. */
-export type PreparedSigner = (instant: Signature.SigningInstant) => Promise<Record<string, string>>
+/** Every header to send, `authorization` included; a Promise only when a hash primitive is asynchronous. */
+export type SignedHeaders = Record<string, string> | Promise<Record<string, string>>
+
+/** Signs one attempt at the given instant. */
+export type PreparedSigner = (instant: Signature.SigningInstant) => SignedHeaders
 
 /** A V3 signer for `request`, or the general one for V1. */
 export const prepareSigner = (
@@ -62,8 +64,19 @@ export const prepareSigner = (
   const credential = `${Signature.algorithmV3} Credential=${credentials.accessKeyId},SignedHeaders=${signedNames},Signature=`
   const secret = reveal(credentials.accessKeySecret)
 
-  return async (instant) => {
-    const payloadHash = typeof payload === "string" ? payload : await payload
+  // Synchronous primitives (node:crypto) sign without a single await: each is another turn of the microtask queue.
+  const finish = (headers: Record<string, string>, canonicalHash: string): SignedHeaders => {
+    const mac = hashing.hmac("SHA-256", secret, `${Signature.algorithmV3}\n${canonicalHash}`, "hex")
+    if (typeof mac !== "string") {
+      return mac.then((signature) => {
+        headers.authorization = `${credential}${signature}`
+        return headers
+      })
+    }
+    headers.authorization = `${credential}${mac}`
+    return headers
+  }
+  const signAt = (instant: Signature.SigningInstant, payloadHash: string): SignedHeaders => {
     const headers: Record<string, string> = {}
     for (const name in fixed) headers[name] = fixed[name]!
     headers.host = request.host
@@ -75,9 +88,8 @@ export const prepareSigner = (
     let block = ""
     for (const name of names) block += `${name}:${headers[name]!.trim()}\n`
     const hash = hashing.sha256Hex(`${head}${block}\n${signedNames}\n${payloadHash}`)
-    const toSign = `${Signature.algorithmV3}\n${typeof hash === "string" ? hash : await hash}`
-    const mac = hashing.hmac("SHA-256", secret, toSign)
-    headers.authorization = `${credential}${toHex(mac instanceof Uint8Array ? mac : await mac)}`
-    return headers
+    return typeof hash === "string" ? finish(headers, hash) : hash.then((value) => finish(headers, value))
   }
+  return (instant) =>
+    typeof payload === "string" ? signAt(instant, payload) : payload.then((hash) => signAt(instant, hash))
 }
