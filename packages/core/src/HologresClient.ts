@@ -228,7 +228,8 @@ export const make = (
           const response = yield* httpClient
             .execute(HttpClientRequest.get(url, { headers }))
             .pipe(Effect.mapError((error) => transportError(error, attempt)))
-          const requestId = response.headers["x-acs-request-id"]
+          const echoedId = response.headers["x-acs-request-id"]
+          const requestId = echoedId === undefined ? undefined : conceal(echoedId)
           const raw = yield* readCapped(response, maxBodyBytes, conceal).pipe(
             Effect.mapError((error) =>
               error._tag === "HologresDecodeError"
@@ -251,7 +252,8 @@ export const make = (
             status: response.status,
             headers: response.headers,
             // A server may echo the token back (a signature mismatch quotes what it signed); nothing reads it there.
-            body: conceal(raw)
+            body: conceal(raw),
+            conceal
           })
           yield* observe(
             event({

@@ -80,6 +80,7 @@ type Outcome =
   | { readonly _tag: "Answer"; readonly response: UpgradeStatus.Response }
   | { readonly _tag: "Failed"; readonly failure: AttemptFailure }
   | { readonly _tag: "Deadline" }
+  | { readonly _tag: "Closed" }
 
 const optionError = (message: string) => new HologresError.ConfigError({ reason: "InvalidOption", message })
 
@@ -101,6 +102,10 @@ const checkOptions = (options: Options, policy: RetryPolicy.Policy): HologresErr
   return undefined
 }
 
+/** A header value with the secret and the STS token blanked out, since a server may echo them anywhere. */
+const concealed = (setup: Prepared, value: string | undefined): string | undefined =>
+  value === undefined ? undefined : setup.conceal(value)
+
 /** Passes an event to the observer (built only when there is one: it is a call's cost otherwise). */
 const notify = (observe: Options["onAttempt"], event: () => HologresClient.AttemptEvent) => {
   if (observe === undefined) return
@@ -110,6 +115,15 @@ const notify = (observe: Options["onAttempt"], event: () => HologresClient.Attem
     // A failing observer must not fail the call it observes.
   }
 }
+
+/** What a call rejects with once the client is closed (a programming error, not a `HologresError`). */
+const closedError = () => new Error("This holo-upgrade client is closed")
+
+const invalidInput = (message: string) =>
+  new HologresError.RequestError({ reason: "InvalidInput", message, attempts: 0, elapsedMs: 0 })
+
+const describeType = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
 
 /** Why the HTTP stack gave no answer, in words: its message and, when it wraps one, its cause's. */
 const describeCause = (cause: unknown): string => {
@@ -186,6 +200,19 @@ export const make = (options: Options): Client => {
     return target
   }
 
+  // Attempts in flight and waits between attempts, each with the function that ends it early when the client closes.
+  const inFlight = new Set<() => void>()
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        inFlight.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      inFlight.add(wake)
+    })
+
   const attemptOnce = async (
     attempt: number,
     limitMs: number,
@@ -195,10 +222,20 @@ export const make = (options: Options): Client => {
   ): Promise<Outcome> => {
     let exchange: Transport.Exchange | undefined
     let expired = false
+    let stopped = false
+    // Ends the wait for the answer whatever the transport does with `cancel` (a custom fetch may ignore its signal).
+    let abandon: ((reason: unknown) => void) | undefined
     const timer = setTimeout(() => {
       expired = true
       exchange?.cancel()
+      abandon?.(undefined)
     }, limitMs)
+    const stop = () => {
+      stopped = true
+      exchange?.cancel()
+      abandon?.(undefined)
+    }
+    inFlight.add(stop)
     const timedOut = (): Outcome =>
       byDeadline
         ? { _tag: "Deadline" }
@@ -213,10 +250,16 @@ export const make = (options: Options): Client => {
 
       let answer: Transport.Answer
       try {
+        if (stopped) return { _tag: "Closed" }
         if (expired) return timedOut()
-        exchange = transport({ url: target.url, headers: signed, maxBodyBytes })
-        answer = await exchange.answer
+        const pending = transport({ url: target.url, headers: signed, maxBodyBytes })
+        exchange = pending
+        answer = await new Promise<Transport.Answer>((resolve, reject) => {
+          abandon = reject
+          pending.answer.then(resolve, reject)
+        })
       } catch (cause) {
+        if (stopped) return { _tag: "Closed" }
         if (expired) return timedOut()
         if (cause instanceof Transport.BodyTooLarge) {
           const error = new HologresError.DecodeError({
@@ -233,11 +276,12 @@ export const make = (options: Options): Client => {
             retryAfterMs: undefined,
             attempt,
             status: cause.status,
-            requestId: undefined
+            requestId: concealed(setup, cause.requestId)
           })
           return { _tag: "Failed", failure }
         }
-        return { _tag: "Failed", failure: requestFailure("Transport", `No answer: ${describeCause(cause)}`, attempt) }
+        const message = `No answer: ${describeCause(cause)}`
+        return { _tag: "Failed", failure: requestFailure("Transport", message, attempt, cause) }
       }
       if (expired) return timedOut()
 
@@ -248,7 +292,8 @@ export const make = (options: Options): Client => {
         status: answer.status,
         headers: answer.headers,
         // A server may echo the token back (a signature mismatch quotes what it signed); nothing reads it there.
-        body: setup.conceal(answer.body)
+        body: setup.conceal(answer.body),
+        conceal: setup.conceal
       })
       if (decoded._tag === "Left") return { _tag: "Failed", failure: decoded.left }
       notify(observe, () => ({
@@ -257,13 +302,14 @@ export const make = (options: Options): Client => {
         url: target.url,
         outcome: "success",
         status: answer.status,
-        requestId: decoded.right.RequestId ?? answer.headers["x-acs-request-id"],
+        requestId: decoded.right.RequestId ?? concealed(setup, answer.headers["x-acs-request-id"]),
         delayMs: undefined,
         error: undefined
       }))
       return { _tag: "Answer", response: decoded.right }
     } finally {
       clearTimeout(timer)
+      inFlight.delete(stop)
     }
   }
 
@@ -280,6 +326,7 @@ export const make = (options: Options): Client => {
     const startedAt = Date.now()
 
     for (let attempt = 1; ; attempt++) {
+      if (closed) throw closedError()
       const remaining = policy.deadlineMs - (Date.now() - startedAt)
       const byDeadline = remaining < policy.attemptTimeoutMs
       const outcome = await attemptOnce(
@@ -290,6 +337,7 @@ export const make = (options: Options): Client => {
         setup
       )
       if (outcome._tag === "Answer") return outcome.response
+      if (outcome._tag === "Closed" || closed) throw closedError()
       const elapsedMs = Date.now() - startedAt
       if (outcome._tag === "Deadline") {
         throw new HologresError.RequestError({
@@ -322,21 +370,32 @@ export const make = (options: Options): Client => {
         error: failure.error.message
       }))
       if (last) throw finalError(failure.error, attempt, elapsedMs)
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      await pause(delayMs)
+      if (closed) throw closedError()
     }
   }
 
   let closed = false
   return {
     getUpgradeStatus: (input, callOptions) => {
-      if (closed) return Promise.reject(new Error("This holo-upgrade client is closed"))
-      const instanceId = typeof input === "string" ? input : input.instanceId
-      const regionId = callOptions?.regionId ?? (typeof input === "string" ? undefined : input.regionId)
+      if (closed) return Promise.reject(closedError())
+      // Checked here as well as by the types: plain JavaScript callers pass anything.
+      const given = typeof input === "object" && input !== null ? input : undefined
+      const instanceId: unknown = typeof input === "string" ? input : given?.instanceId
+      const regionId: unknown = callOptions?.regionId ?? given?.regionId
+      if (typeof instanceId !== "string") {
+        return Promise.reject(invalidInput(`The instance id must be a string, got ${describeType(instanceId)}`))
+      }
+      if (regionId !== undefined && typeof regionId !== "string") {
+        return Promise.reject(invalidInput(`The region id must be a string, got ${describeType(regionId)}`))
+      }
       return call(instanceId, regionId)
     },
     close: async () => {
       if (closed) return
       closed = true
+      // Calls in flight reject at once as closed, and nothing more is sent for them.
+      for (const stop of [...inFlight]) stop()
       await options.release?.()
     }
   }

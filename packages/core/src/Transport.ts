@@ -45,7 +45,9 @@ export class BodyTooLarge extends Error {
   constructor(
     readonly status: number,
     readonly maxBytes: number,
-    readonly head: string
+    readonly head: string,
+    /** The answer's `x-acs-request-id`, when it had one. */
+    readonly requestId?: string | undefined
   ) {
     super(`The HTTP ${status} body is larger than the ${maxBytes} bytes accepted`)
     this.name = "BodyTooLarge"
@@ -77,9 +79,14 @@ export const boundedByLength = (headers: Readonly<Record<string, string>>, maxBy
  * A body read in one piece, as text. Checked against the cap again, for a runtime that decodes a content coding it
  * does not show (a browser under CORS hides `Content-Encoding`).
  */
-export const wholeBody = (status: number, bytes: ArrayBuffer | Uint8Array, maxBytes: number): string => {
+export const wholeBody = (
+  status: number,
+  bytes: ArrayBuffer | Uint8Array,
+  maxBytes: number,
+  requestId?: string | undefined
+): string => {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
-  if (view.byteLength > maxBytes) throw new BodyTooLarge(status, maxBytes, decodeHead(view))
+  if (view.byteLength > maxBytes) throw new BodyTooLarge(status, maxBytes, decodeHead(view), requestId)
   return new TextDecoder("utf-8").decode(view)
 }
 
@@ -90,7 +97,8 @@ export const wholeBody = (status: number, bytes: ArrayBuffer | Uint8Array, maxBy
 export const cappedBody = async (
   status: number,
   chunks: AsyncIterable<Uint8Array>,
-  maxBytes: number
+  maxBytes: number,
+  requestId?: string | undefined
 ): Promise<string> => {
   const parts: Array<Uint8Array> = []
   let size = 0
@@ -98,7 +106,7 @@ export const cappedBody = async (
     size += chunk.byteLength
     if (size > maxBytes) {
       parts.push(chunk)
-      throw new BodyTooLarge(status, maxBytes, decodeHead(concat(parts, Math.min(size, headBytes))))
+      throw new BodyTooLarge(status, maxBytes, decodeHead(concat(parts, Math.min(size, headBytes))), requestId)
     }
     parts.push(chunk)
   }

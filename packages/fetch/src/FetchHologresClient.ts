@@ -25,7 +25,8 @@ export interface TransportOptions {
   readonly fetch?: typeof globalThis.fetch | undefined
   /**
    * Fields merged into every request's `RequestInit`, for example Deno's `client`. Its headers are sent too, but a
-   * signed header of the same name replaces one given here, and the method, body and abort signal are always ours.
+   * signed header of the same name replaces one given here, and the method, body, redirect mode (`manual`: a signed
+   * request is never followed to another host) and abort signal are always ours.
    */
   readonly requestInit?: RequestInit | undefined
 }
@@ -43,7 +44,8 @@ const isExplicit = (credentials: CredentialsOption): credentials is FetchCredent
 export const layerHttpClient = (options: TransportOptions = {}): Layer.Layer<HttpClient.HttpClient> => {
   const custom = Layer.mergeAll(
     options.fetch === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, options.fetch),
-    options.requestInit === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.RequestInit, options.requestInit)
+    // A signed request is never followed elsewhere: fetch would carry the STS token header to any host.
+    Layer.succeed(FetchHttpClient.RequestInit, { ...options.requestInit, redirect: "manual" })
   )
   return Layer.provide(FetchHttpClient.layer, custom)
 }

@@ -57,7 +57,7 @@ export const createClient = (options: ClientOptions = {}): Client => {
   return PromiseClient.make({
     ...rest,
     missingRegion,
-    hashing: nodeHashing,
+    hashing: rest.hashing ?? nodeHashing,
     transport: (request) =>
       connected === undefined
         ? Transport.whenReady(

@@ -46,6 +46,8 @@ export const fetchTransport = (settings: Settings): Transport.Transport => {
       const response = await fetch(url, {
         ...settings.requestInit,
         method: "GET",
+        // A signed request is never followed elsewhere: fetch would carry the STS token header to any host.
+        redirect: "manual",
         headers: sent,
         body: null,
         signal: controller.signal
@@ -54,12 +56,13 @@ export const fetchTransport = (settings: Settings): Transport.Transport => {
       response.headers.forEach((value, name) => {
         answerHeaders[name] = value
       })
+      const requestId = answerHeaders["x-acs-request-id"]
       const body =
         response.body === null
           ? ""
           : Transport.boundedByLength(answerHeaders, maxBodyBytes)
-            ? Transport.wholeBody(response.status, await response.arrayBuffer(), maxBodyBytes)
-            : await Transport.cappedBody(response.status, chunksOf(response.body), maxBodyBytes)
+            ? Transport.wholeBody(response.status, await response.arrayBuffer(), maxBodyBytes, requestId)
+            : await Transport.cappedBody(response.status, chunksOf(response.body), maxBodyBytes, requestId)
       return { status: response.status, headers: answerHeaders, body }
     }
     return { answer: send(), cancel: () => controller.abort() }

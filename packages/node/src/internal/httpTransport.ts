@@ -56,7 +56,14 @@ const exchange = (
           const head = Buffer.concat(chunks)
             .subarray(0, 16 * 1024)
             .toString("utf8")
-          reject(new Transport.BodyTooLarge(status, maxBodyBytes, head))
+          reject(
+            new Transport.BodyTooLarge(
+              status,
+              maxBodyBytes,
+              head,
+              new NodeAnswer(status, response.rawHeaders, "").headers["x-acs-request-id"]
+            )
+          )
           response.destroy()
         }
       })

@@ -45,7 +45,8 @@ export const undiciTransport = (
               const head = Buffer.concat(chunks)
                 .subarray(0, 16 * 1024)
                 .toString("utf8")
-              controller.abort(new Transport.BodyTooLarge(status, maxBodyBytes, head))
+              const requestId = answerHeaders["x-acs-request-id"]
+              controller.abort(new Transport.BodyTooLarge(status, maxBodyBytes, head, requestId))
             }
           },
           onResponseEnd: () =>

@@ -19,6 +19,11 @@ export interface Answer {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /**
+   * Blanks the secret and the STS token out of text: a header a server echoes (a request id, a date) is as
+   * untrusted as its body, and both end up in messages.
+   */
+  readonly conceal?: ((text: string) => string) | undefined
 }
 
 interface ApiFields {
@@ -38,7 +43,11 @@ export const interpret = (
 ): Either.Either<UpgradeStatus.Response, AttemptFailure> => {
   const { attempt, status, headers, body } = answer
   // Headers are read only where needed: a transport may build them lazily, and a clean success never needs them.
-  const fail = (error: AttemptError, retryable: boolean, requestId = headers["x-acs-request-id"]) =>
+  const header = (name: string): string | undefined => {
+    const value = headers[name]
+    return value === undefined || answer.conceal === undefined ? value : answer.conceal(value)
+  }
+  const fail = (error: AttemptError, retryable: boolean, requestId = header("x-acs-request-id")) =>
     Either.left(
       new AttemptFailure({
         error,
@@ -64,7 +73,7 @@ export const interpret = (
         credentialsSource: credentials.source,
         credentialWarnings: credentials.warnings,
         localTimeMs: answer.localTimeMs,
-        serverDate: headers.date
+        serverDate: header("date")
       }),
       attempts: attempt,
       elapsedMs: 0
@@ -81,7 +90,7 @@ export const interpret = (
     const response = decoded.right
     if (response.Success !== false) return Either.right(response)
     // `Success: false` in a 2xx: the call failed although the transport did not; its own status and code decide.
-    const requestId = response.RequestId ?? headers["x-acs-request-id"]
+    const requestId = response.RequestId ?? header("x-acs-request-id")
     const code = response.ErrorCode
     const retry = RetryPolicy.classify({ _tag: "Response", status: response.HttpStatusCode ?? status, code })
     const error = apiError({ reason: "Unsuccessful", code, apiMessage: response.ErrorMessage, requestId })
@@ -91,7 +100,7 @@ export const interpret = (
   const gateway = parseGatewayError(body)
   const retryable = RetryPolicy.classify({ _tag: "Response", status, code: gateway?.code }) === "retry"
   if (gateway !== undefined) {
-    const requestId = gateway.requestId ?? headers["x-acs-request-id"]
+    const requestId = gateway.requestId ?? header("x-acs-request-id")
     const reason = reasonOf(gateway.code, status)
     if (reason === "NonceReused") {
       // Every attempt is signed afresh, so the gateway has seen this very request: something on the way re-sent it
@@ -126,7 +135,7 @@ export const interpret = (
     reason: reasonOf(undefined, status),
     code: undefined,
     apiMessage: excerpt,
-    requestId: headers["x-acs-request-id"],
+    requestId: header("x-acs-request-id"),
     message
   })
   return fail(error, retryable)
