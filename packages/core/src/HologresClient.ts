@@ -66,6 +66,8 @@ export interface Options {
   readonly retry?: Partial<RetryPolicy.Policy> | undefined
   /** Default `defaultMaxBodyBytes`. */
   readonly maxBodyBytes?: number | undefined
+  /** The hash primitives to sign with; default `Signature.webCrypto`. */
+  readonly hashing?: Signature.Hashing | undefined
   /** Called once per attempt; this is how a command shows `--debug` output, since the library never logs. */
   readonly onAttempt?: ((event: AttemptEvent) => Effect.Effect<void>) | undefined
 }
@@ -203,6 +205,7 @@ export const make = (
     yield* positive("deadlineMs", policy.deadlineMs, 1)
     const version = options.signatureVersion ?? "v3"
     const observe = options.onAttempt ?? (() => Effect.void)
+    const hashing = options.hashing ?? Signature.webCrypto
 
     const getUpgradeStatus = Effect.fn("HologresClient.getUpgradeStatus")(function* (input: GetUpgradeStatusInput) {
       const refused = validateInput(input)
@@ -218,10 +221,10 @@ export const make = (
       const attemptBody = (attempt: number) =>
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
-          const signed = yield* Signature.sign(version, request, credentials, {
-            date: new Date(now),
-            nonce: Signature.newNonce()
-          })
+          const instant = { date: new Date(now), nonce: Signature.newNonce() }
+          const signed = yield* Effect.promise(() =>
+            Signature.signPromise(version, request, credentials, instant, hashing)
+          )
           // The HTTP client derives Host from the URL, which is exactly the host that was signed.
           const { host: _host, ...headers } = signed
 

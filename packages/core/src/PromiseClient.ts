@@ -55,8 +55,6 @@ export interface Options extends Omit<HologresClient.Options, "onAttempt"> {
   readonly retry?: Partial<RetryPolicy.Policy> | undefined
   /** Called once per attempt (for debug output); exceptions it throws are ignored. */
   readonly onAttempt?: ((event: HologresClient.AttemptEvent) => void) | undefined
-  /** The hash primitives to sign with; default `Signature.webCrypto`. */
-  readonly hashing?: Signature.Hashing | undefined
   /** Releases the transport's connections; `close` calls it once. */
   readonly release?: (() => Promise<void>) | undefined
 }

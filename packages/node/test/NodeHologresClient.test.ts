@@ -4,6 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { HologresClient as Client, type HologresClient, type HologresError } from "@holo-upgrade/core"
 import { Cause, Effect, Exit, Fiber, Option, TestClock } from "effect"
 import { createClient, NodeHologresClient } from "../src/index.ts"
+import { nodeHashing } from "../src/internal/nodeHashing.ts"
 import { describeProxy, proxyFor, proxySettings } from "../src/internal/proxy.ts"
 import { type Answer, type Loopback, startLoopback } from "./support/LoopbackServer.ts"
 
@@ -70,6 +71,9 @@ const start = (server: Loopback, options: NodeHologresClient.Options = {}, insta
       credentials: { explicit: { accessKeyId: key.accessKeyId, accessKeySecret: key.secret, securityToken: token } },
       env: {},
       onAttempt: (event) => Effect.sync(() => events.push(event)),
+      // Signing on the calling thread keeps real time out of the clock-driven steps; Web Crypto's thread-pool round
+      // trips can outlast a step on a busy machine. Both are held to the vendor's vectors elsewhere.
+      hashing: nodeHashing,
       ...options
     })
     const call = Effect.flatMap(Client.HologresClient, (client) =>

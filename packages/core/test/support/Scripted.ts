@@ -2,6 +2,7 @@
  * A scripted stand-in for the network, for tests of the real `HologresClient`: each request gets the next answer,
  * and everything sent is recorded so the tests can check signatures. Calls run on `TestClock`, driven by `drive`.
  */
+import { createHash, createHmac } from "node:crypto"
 import type { HttpClientRequest } from "@effect/platform"
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { assert } from "@effect/vitest"
@@ -64,11 +65,25 @@ export interface Setup {
   readonly credentials?: Partial<Credentials.Input>
 }
 
+/**
+ * Hashing on the calling thread, so signing settles within the step `drive` waits between clock moves. Web Crypto
+ * works on the thread pool: on a busy machine it can take longer than that step, and the clock would run an attempt's
+ * timeout out before its request was even sent. Signing with Web Crypto is covered by the vector tests.
+ */
+export const threadHashing: Signature.Hashing = {
+  sha256Hex: (input) => createHash("sha256").update(input).digest("hex"),
+  hmac: (hash, key, message, encoding) =>
+    createHmac(hash === "SHA-256" ? "sha256" : "sha1", key)
+      .update(message)
+      .digest(encoding)
+}
+
 export const setup = (config: Setup) => {
   const { sent, client } = scripted(config.answers)
   const events: Array<HologresClient.AttemptEvent> = []
   const layer = HologresClient.layer({
     onAttempt: (event) => Effect.sync(() => events.push(event)),
+    hashing: threadHashing,
     ...config.options
   }).pipe(
     Layer.provide(Layer.succeed(HttpClient.HttpClient, client)),
