@@ -137,5 +137,6 @@ if (filter === undefined) {
   process.stderr.write("\nwrote BENCHMARKS.md\n")
 } else {
   process.stdout.write(`${lines.join("\n")}\n`)
+  process.stderr.write(`\nfiltered run ("${filter}"): printed above, BENCHMARKS.md left as it was\n`)
 }
 if (results.some((result) => result.failed)) process.exitCode = 1
