@@ -12,7 +12,7 @@ import { Clock, Config, Context, Duration, Effect, Either, Layer, Ref, Schedule 
 import * as Credentials from "./Credentials.ts"
 import * as HologresError from "./HologresError.ts"
 import { formatSeconds } from "./internal/assessment/spans.ts"
-import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
+import { AttemptFailure, finalError, requestFailure } from "./internal/http/attempt.ts"
 import { readCapped } from "./internal/http/body.ts"
 import { concealer } from "./internal/http/conceal.ts"
 import { interpret } from "./internal/http/interpret.ts"
@@ -137,12 +137,29 @@ export const insecureEndpoint = (template: string): string | undefined => {
   )
 }
 
-const positive = (name: string, value: number | undefined, fallback: number) =>
-  value === undefined
-    ? Either.right(fallback)
-    : Number.isFinite(value) && value > 0
-      ? Either.right(value)
-      : Either.left(invalidOption(`${name} must be a positive number, got ${value}`))
+/**
+ * The first problem with a client's options and the policy in effect: an endpoint `validateEndpoint` refuses, or a
+ * size or time that is not a positive number. Both clients check the same way before anything is sent.
+ */
+export const checkOptions = (
+  options: Pick<Options, "endpoint" | "maxBodyBytes">,
+  policy: RetryPolicy.Policy
+): HologresError.ConfigError | undefined => {
+  const endpoint = validateEndpoint(options.endpoint ?? defaultEndpoint)
+  if (Either.isLeft(endpoint)) return endpoint.left
+  const numbers: ReadonlyArray<readonly [string, number | undefined]> = [
+    ["maxBodyBytes", options.maxBodyBytes],
+    ["maxAttempts", policy.maxAttempts],
+    ["attemptTimeoutMs", policy.attemptTimeoutMs],
+    ["deadlineMs", policy.deadlineMs]
+  ]
+  for (const [name, value] of numbers) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      return invalidOption(`${name} must be a positive number, got ${value}`)
+    }
+  }
+  return undefined
+}
 
 /** The request a call sends, before signing: method, host, encoded path, query and the API's fixed headers. */
 export const describeRequest = (input: GetUpgradeStatusInput, host: string): Signature.Request => ({
@@ -171,22 +188,9 @@ export const validateInput = (input: GetUpgradeStatusInput): HologresError.Reque
   return undefined
 }
 
+// The platform error holds the request with its headers (security token included); only its cause is kept.
 const transportError = (error: HttpClientError.HttpClientError, attempt: number) =>
-  new AttemptFailure({
-    error: new HologresError.RequestError({
-      reason: "Transport",
-      message: `No answer: ${error.message}`,
-      attempts: attempt,
-      elapsedMs: 0,
-      // The platform error holds the request with its headers (security token included); keep only its cause.
-      cause: error.cause
-    }),
-    retryable: true,
-    retryAfterMs: undefined,
-    attempt,
-    status: undefined,
-    requestId: undefined
-  })
+  requestFailure("Transport", `No answer: ${error.message}`, attempt, error.cause)
 
 /** Builds the service from the `HttpClient`, `Credentials` and `RetryPolicy` in context. */
 export const make = (
@@ -198,11 +202,10 @@ export const make = (
     const credentials = yield* Credentials.Credentials
     const conceal = concealer(credentials)
     const policy: RetryPolicy.Policy = { ...(yield* RetryPolicy.RetryPolicy), ...options.retry }
-    const endpoint = yield* validateEndpoint(options.endpoint ?? defaultEndpoint)
-    const maxBodyBytes = yield* positive("maxBodyBytes", options.maxBodyBytes, defaultMaxBodyBytes)
-    yield* positive("maxAttempts", policy.maxAttempts, 1)
-    yield* positive("attemptTimeoutMs", policy.attemptTimeoutMs, 1)
-    yield* positive("deadlineMs", policy.deadlineMs, 1)
+    const invalid = checkOptions(options, policy)
+    if (invalid !== undefined) return yield* invalid
+    const endpoint = options.endpoint ?? defaultEndpoint
+    const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes
     const version = options.signatureVersion ?? "v3"
     const observe = options.onAttempt ?? (() => Effect.void)
     const hashing = options.hashing ?? Signature.webCrypto
@@ -273,19 +276,7 @@ export const make = (
           Effect.timeoutFail({
             duration: Duration.millis(policy.attemptTimeoutMs),
             onTimeout: () =>
-              new AttemptFailure({
-                error: new HologresError.RequestError({
-                  reason: "Timeout",
-                  message: `No complete answer within ${policy.attemptTimeoutMs} ms`,
-                  attempts: attempt,
-                  elapsedMs: 0
-                }),
-                retryable: true,
-                retryAfterMs: undefined,
-                attempt,
-                status: undefined,
-                requestId: undefined
-              })
+              requestFailure("Timeout", `No complete answer within ${policy.attemptTimeoutMs} ms`, attempt)
           })
         )
       const attemptOnce = Effect.flatMap(

@@ -9,9 +9,16 @@ import type * as Credentials from "./Credentials.ts"
 import * as HologresClient from "./HologresClient.ts"
 import * as HologresError from "./HologresError.ts"
 import { formatSeconds } from "./internal/assessment/spans.ts"
-import { AttemptFailure, finalError } from "./internal/http/attempt.ts"
+import { AttemptFailure, finalError, requestFailure } from "./internal/http/attempt.ts"
 import { concealer } from "./internal/http/conceal.ts"
 import { interpret } from "./internal/http/interpret.ts"
+import {
+  AttemptControl,
+  closedError,
+  describeCause,
+  describeType,
+  invalidInput
+} from "./internal/http/promiseAttempt.ts"
 import { type PreparedSigner, prepareSigner } from "./internal/signing/prepared.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import * as Signature from "./Signature.ts"
@@ -80,26 +87,6 @@ type Outcome =
   | { readonly _tag: "Deadline" }
   | { readonly _tag: "Closed" }
 
-const optionError = (message: string) => new HologresError.ConfigError({ reason: "InvalidOption", message })
-
-/** The first problem with the options, checked as `HologresClient.make` checks them. */
-const checkOptions = (options: Options, policy: RetryPolicy.Policy): HologresError.ConfigError | undefined => {
-  const endpoint = HologresClient.validateEndpoint(options.endpoint ?? HologresClient.defaultEndpoint)
-  if (endpoint._tag === "Left") return endpoint.left
-  const numbers: Array<[string, number | undefined]> = [
-    ["maxBodyBytes", options.maxBodyBytes],
-    ["maxAttempts", policy.maxAttempts],
-    ["attemptTimeoutMs", policy.attemptTimeoutMs],
-    ["deadlineMs", policy.deadlineMs]
-  ]
-  for (const [name, value] of numbers) {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      return optionError(`${name} must be a positive number, got ${value}`)
-    }
-  }
-  return undefined
-}
-
 /** A header value with the secret and the STS token blanked out, since a server may echo them anywhere. */
 const concealed = (setup: Prepared, value: string | undefined): string | undefined =>
   value === undefined ? undefined : setup.conceal(value)
@@ -114,67 +101,10 @@ const notify = (observe: Options["onAttempt"], event: () => HologresClient.Attem
   }
 }
 
-/**
- * How one attempt ends early: its timer expires or the client closes. It holds only the exchange in flight, not the
- * attempt's scope, so keeping it in the client's registry of attempts keeps nothing else of a call alive.
- */
-class AttemptControl {
-  ended: "expired" | "closed" | undefined
-  #exchange: Transport.Exchange | undefined
-  #abandon: ((reason: unknown) => void) | undefined
-
-  /** Waits for the exchange's answer, or until the attempt ends early, whatever the transport does with `cancel`. */
-  send(exchange: Transport.Exchange): Promise<Transport.Answer> {
-    this.#exchange = exchange
-    return new Promise((resolve, reject) => {
-      this.#abandon = reject
-      exchange.answer.then(resolve, reject)
-    })
-  }
-
-  end(why: "expired" | "closed"): void {
-    this.ended ??= why
-    this.#exchange?.cancel()
-    this.#abandon?.(undefined)
-  }
-}
-
-/** What a call rejects with once the client is closed (a programming error, not a `HologresError`). */
-const closedError = () => new Error("This holo-upgrade client is closed")
-
-const invalidInput = (message: string) =>
-  new HologresError.RequestError({ reason: "InvalidInput", message, attempts: 0, elapsedMs: 0 })
-
-const describeType = (value: unknown): string =>
-  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
-
-/** Why the HTTP stack gave no answer, in words: its message and, when it wraps one, its cause's. */
-const describeCause = (cause: unknown): string => {
-  const message = cause instanceof Error ? cause.message : String(cause)
-  const inner = cause instanceof Error ? cause.cause : undefined
-  const innerMessage = inner instanceof Error ? inner.message : undefined
-  return innerMessage === undefined || innerMessage === message ? message : `${message} (${innerMessage})`
-}
-
-const requestFailure = (
-  reason: "Transport" | "Timeout",
-  message: string,
-  attempt: number,
-  cause?: unknown
-): AttemptFailure =>
-  new AttemptFailure({
-    error: new HologresError.RequestError({ reason, message, attempts: attempt, elapsedMs: 0, cause }),
-    retryable: true,
-    retryAfterMs: undefined,
-    attempt,
-    status: undefined,
-    requestId: undefined
-  })
-
 /** Creates a client. Nothing is resolved or sent until the first call. */
 export const make = (options: Options): Client => {
   const policy: RetryPolicy.Policy = { ...RetryPolicy.defaults, ...options.retry }
-  const invalid = checkOptions(options, policy)
+  const invalid = HologresClient.checkOptions(options, policy)
   const endpoint = options.endpoint ?? HologresClient.defaultEndpoint
   const version = options.signatureVersion ?? "v3"
   const maxBodyBytes = options.maxBodyBytes ?? HologresClient.defaultMaxBodyBytes

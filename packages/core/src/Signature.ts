@@ -7,6 +7,7 @@
  */
 import { Effect, Redacted } from "effect"
 import { hmac, randomHex, sha256Hex, toBase64, toBytes, toHex } from "./internal/signing/crypto.ts"
+import { compareCodeUnits, isSignedV3, withoutSignerHeaders } from "./internal/signing/names.ts"
 
 /**
  * What gets signed: the request as it will go on the wire. `path` is already percent-encoded (each segment as sent),
@@ -63,21 +64,7 @@ export const algorithmV3 = "ACS3-HMAC-SHA256"
 /** SHA-256 of an empty body, the payload hash of every GET. */
 export const emptyBodySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-/**
- * Headers a signer owns. Any value for them already present in a request (from an earlier attempt, or supplied by a
- * caller) is dropped before signing, so a re-signed request is byte for byte a freshly signed one.
- */
-export const signerOwnedHeaders: ReadonlyArray<string> = [
-  "authorization",
-  "date",
-  "x-acs-date",
-  "x-acs-signature-nonce",
-  "x-acs-content-sha256",
-  "x-acs-signature-method",
-  "x-acs-signature-version",
-  "x-acs-accesskey-id",
-  "x-acs-security-token"
-]
+export { signerOwnedHeaders } from "./internal/signing/names.ts"
 
 const reveal = (value: Redacted.Redacted<string> | string): string =>
   typeof value === "string" ? value : Redacted.value(value)
@@ -145,16 +132,12 @@ const safeDecode = (value: string): string => {
   }
 }
 
-const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
 /** Header names lower-cased; a later duplicate (in any case) wins. */
 export const normalizeHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value
   return out
 }
-
-const isSignedV3 = (name: string): boolean => name === "host" || name === "content-type" || name.startsWith("x-acs-")
 
 /** The names V3 signs, sorted: `host`, `content-type` and every `x-acs-*` header present. */
 export const signedHeaderNames = (headers: Readonly<Record<string, string>>): ReadonlyArray<string> =>
@@ -253,19 +236,6 @@ let lastDate: { readonly second: number; readonly text: string } = { second: Num
 /** The RFC 1123 GMT date V1 sends in `Date`. */
 export const formatHttpDate = (date: Date): string => date.toUTCString()
 
-const signerOwned = new Set(signerOwnedHeaders)
-
-/** The headers lower-cased (a later duplicate wins), without any the signer owns. */
-const withoutSignerHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
-  // Built by skipping rather than deleting: deleting properties leaves an object slow for every later read.
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase()
-    if (!signerOwned.has(lower)) out[lower] = value
-  }
-  return out
-}
-
 const stsHeaders = (credentials: SigningCredentials): Record<string, string> =>
   credentials.securityToken === undefined
     ? {}
@@ -286,25 +256,18 @@ const prepareV3Promise = async (
 ): Promise<Request> => {
   const body = request.body ?? ""
   const payloadHash = body.length === 0 ? emptyBodySha256 : await hashing.sha256Hex(body)
-  return withV3Headers(request, credentials, instant, payloadHash)
-}
-
-const withV3Headers = (
-  request: Request,
-  credentials: SigningCredentials,
-  instant: SigningInstant,
-  payloadHash: string
-): Request => ({
-  ...request,
-  headers: {
-    ...withoutSignerHeaders(request.headers),
-    host: request.host,
-    "x-acs-date": formatAcsDate(instant.date),
-    "x-acs-signature-nonce": instant.nonce,
-    "x-acs-content-sha256": payloadHash,
-    ...stsHeaders(credentials)
+  return {
+    ...request,
+    headers: {
+      ...withoutSignerHeaders(request.headers),
+      host: request.host,
+      "x-acs-date": formatAcsDate(instant.date),
+      "x-acs-signature-nonce": instant.nonce,
+      "x-acs-content-sha256": payloadHash,
+      ...stsHeaders(credentials)
+    }
   }
-})
+}
 
 /**
  * The V3 Authorization for a request that already carries its signing headers, as given. A verifier passes the
@@ -334,26 +297,17 @@ export const signV3 = (
   instant: SigningInstant
 ): Effect.Effect<Record<string, string>> => Effect.promise(() => signV3Promise(request, credentials, instant))
 
+// Composed from the steps a verifier uses; the call path signs through a signer prepared once per request instead
+// (internal/signing/prepared.ts), which a property test holds to this.
 const signV3Promise = async (
   request: Request,
   credentials: SigningCredentials,
   instant: SigningInstant,
   hashing: Hashing = webCrypto
 ): Promise<Record<string, string>> => {
-  // Synchronous primitives are not awaited: each await is another turn of the microtask queue on every call.
-  const body = request.body ?? ""
-  const payload = body.length === 0 ? emptyBodySha256 : hashing.sha256Hex(body)
-  const prepared = withV3Headers(request, credentials, instant, typeof payload === "string" ? payload : await payload)
-  // The prepared headers are lower case already, so the canonical form is built without normalizing them again.
-  const names = namesToSign(prepared.headers)
-  const hash = hashing.sha256Hex(canonicalFromNormalized(prepared, prepared.headers, names))
-  const toSign = `${algorithmV3}\n${typeof hash === "string" ? hash : await hash}`
-  const mac = hashing.hmac("SHA-256", reveal(credentials.accessKeySecret), toSign, "hex")
-  const signature = typeof mac === "string" ? mac : await mac
-  return {
-    ...prepared.headers,
-    authorization: authorization({ accessKeyId: credentials.accessKeyId, signedHeaders: names, signature })
-  }
+  const prepared = await prepareV3Promise(request, credentials, instant, hashing)
+  const names = signedHeaderNames(prepared.headers)
+  return { ...prepared.headers, authorization: await authorizationV3Promise(prepared, credentials, names, hashing) }
 }
 
 /**

@@ -4,6 +4,7 @@
  * Adapters implement it over `node:http`, undici, `fetch` or anything else; the helpers here keep the cap the same
  * everywhere.
  */
+import { headOf, textOf } from "./internal/http/bytes.ts"
 
 /** One request to send. */
 export interface Request {
@@ -54,10 +55,13 @@ export class BodyTooLarge extends Error {
   }
 }
 
-// Far more than an excerpt shows, so a secret that starts within the excerpt is whole when it is concealed.
-const headBytes = 16 * 1024
-
-const decodeHead = (bytes: Uint8Array): string => new TextDecoder("utf-8").decode(bytes.subarray(0, headBytes))
+/** The `BodyTooLarge` for an answer whose parts so far (the last one included) passed the cap. */
+export const tooLarge = (
+  status: number,
+  maxBytes: number,
+  parts: ReadonlyArray<Uint8Array>,
+  requestId?: string | undefined
+): BodyTooLarge => new BodyTooLarge(status, maxBytes, headOf(parts), requestId)
 
 /**
  * Whether the declared length alone bounds the body: a `Content-Length` within the cap and no content coding. HTTP/1.1
@@ -86,7 +90,7 @@ export const wholeBody = (
   requestId?: string | undefined
 ): string => {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
-  if (view.byteLength > maxBytes) throw new BodyTooLarge(status, maxBytes, decodeHead(view), requestId)
+  if (view.byteLength > maxBytes) throw tooLarge(status, maxBytes, [view], requestId)
   return new TextDecoder("utf-8").decode(view)
 }
 
@@ -104,29 +108,11 @@ export const cappedBody = async (
   let size = 0
   for await (const chunk of chunks) {
     size += chunk.byteLength
-    if (size > maxBytes) {
-      parts.push(chunk)
-      throw new BodyTooLarge(status, maxBytes, decodeHead(concat(parts, Math.min(size, headBytes))), requestId)
-    }
     parts.push(chunk)
+    if (size > maxBytes) throw tooLarge(status, maxBytes, parts, requestId)
   }
-  return new TextDecoder("utf-8").decode(concat(parts, size))
+  return textOf(parts, size)
 }
-
-/** The first `size` bytes of `parts`, in one array. */
-const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
-  if (parts.length === 1 && parts[0]!.byteLength <= size) return parts[0]!
-  const all = new Uint8Array(size)
-  let offset = 0
-  for (const part of parts) {
-    if (offset >= size) break
-    const piece = part.subarray(0, size - offset)
-    all.set(piece, offset)
-    offset += piece.byteLength
-  }
-  return all
-}
-
 /** An exchange on a transport still being loaded: the request goes out once it is ready, unless cancelled first. */
 export const whenReady = (ready: Promise<Transport>, request: Request): Exchange => {
   let cancelled = false

@@ -53,17 +53,8 @@ const exchange = (
         size += chunk.byteLength
         chunks.push(chunk)
         if (size > maxBodyBytes) {
-          const head = Buffer.concat(chunks)
-            .subarray(0, 16 * 1024)
-            .toString("utf8")
-          reject(
-            new Transport.BodyTooLarge(
-              status,
-              maxBodyBytes,
-              head,
-              new NodeAnswer(status, response.rawHeaders, "").headers["x-acs-request-id"]
-            )
-          )
+          const requestId = new NodeAnswer(status, response.rawHeaders, "").headers["x-acs-request-id"]
+          reject(Transport.tooLarge(status, maxBodyBytes, chunks, requestId))
           response.destroy()
         }
       })

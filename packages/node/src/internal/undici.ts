@@ -42,11 +42,8 @@ export const undiciTransport = (
             size += chunk.byteLength
             chunks.push(chunk)
             if (size > maxBodyBytes) {
-              const head = Buffer.concat(chunks)
-                .subarray(0, 16 * 1024)
-                .toString("utf8")
               const requestId = answerHeaders["x-acs-request-id"]
-              controller.abort(new Transport.BodyTooLarge(status, maxBodyBytes, head, requestId))
+              controller.abort(Transport.tooLarge(status, maxBodyBytes, chunks, requestId))
             }
           },
           onResponseEnd: () =>

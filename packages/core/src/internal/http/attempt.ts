@@ -64,3 +64,19 @@ export const finalError = (error: AttemptError, attempts: number, elapsedMs: num
       })
   }
 }
+
+/** A failed attempt that got no answer: nothing came back, or not in time. Always worth another attempt. */
+export const requestFailure = (
+  reason: "Transport" | "Timeout",
+  message: string,
+  attempt: number,
+  cause?: unknown
+): AttemptFailure =>
+  new AttemptFailure({
+    error: new HologresError.RequestError({ reason, message, attempts: attempt, elapsedMs: 0, cause }),
+    retryable: true,
+    retryAfterMs: undefined,
+    attempt,
+    status: undefined,
+    requestId: undefined
+  })

@@ -5,6 +5,8 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Effect, Stream } from "effect"
 import * as HologresError from "../../HologresError.ts"
+import { boundedByLength } from "../../Transport.ts"
+import { headOf, textOf } from "./bytes.ts"
 
 const tooLarge = (status: number, maxBytes: number, seen: string) =>
   new HologresError.DecodeError({
@@ -14,47 +16,6 @@ const tooLarge = (status: number, maxBytes: number, seen: string) =>
     excerpt: HologresError.excerpt(seen),
     httpStatus: status
   })
-
-// Far more than an excerpt shows, so a secret that starts within the excerpt is whole when it is concealed.
-const headBytes = 16 * 1024
-
-const utf8 = (chunks: ReadonlyArray<Uint8Array>, size: number): string => {
-  const all = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    all.set(chunk, offset)
-    offset += chunk.length
-  }
-  return new TextDecoder("utf-8").decode(all)
-}
-
-const head = (chunks: ReadonlyArray<Uint8Array>): string => {
-  const all = new Uint8Array(headBytes)
-  let size = 0
-  for (const chunk of chunks) {
-    if (size >= headBytes) break
-    const part = chunk.subarray(0, headBytes - size)
-    all.set(part, size)
-    size += part.length
-  }
-  return new TextDecoder("utf-8").decode(all.subarray(0, size))
-}
-
-/**
- * Whether the declared length alone bounds the body: a `Content-Length` within the cap and no content coding. HTTP/1.1
- * framing ends the body at that length whatever the server sends after it, so the whole body can be read at once;
- * with a content coding the length is the compressed one, and only counting decoded bytes bounds the memory.
- */
-const boundedByLength = (headers: Readonly<Record<string, string>>, maxBytes: number): boolean => {
-  const declared = headers["content-length"]
-  const coding = headers["content-encoding"]
-  return (
-    declared !== undefined &&
-    /^\d{1,15}$/.test(declared) &&
-    Number(declared) <= maxBytes &&
-    (coding === undefined || coding === "" || coding.toLowerCase() === "identity")
-  )
-}
 
 /**
  * The body as UTF-8 text, failing with `DecodeError` reason `TooLarge` as soon as more than `maxBytes` arrive, with an
@@ -72,7 +33,7 @@ export const readCapped = (
     // CORS hides Content-Encoding).
     return Effect.flatMap(response.arrayBuffer, (buffer) =>
       buffer.byteLength > maxBytes
-        ? Effect.fail(tooLarge(response.status, maxBytes, conceal(head([new Uint8Array(buffer)]))))
+        ? Effect.fail(tooLarge(response.status, maxBytes, conceal(headOf([new Uint8Array(buffer)]))))
         : Effect.succeed(new TextDecoder("utf-8").decode(buffer))
     )
   }
@@ -82,11 +43,11 @@ export const readCapped = (
     Stream.runFoldEffect({ chunks: [] as Array<Uint8Array>, size: 0 }, (state, chunk) => {
       const size = state.size + chunk.length
       if (size > maxBytes) {
-        return Effect.fail(tooLarge(response.status, maxBytes, conceal(head([...state.chunks, chunk]))))
+        return Effect.fail(tooLarge(response.status, maxBytes, conceal(headOf([...state.chunks, chunk]))))
       }
       state.chunks.push(chunk)
       return Effect.succeed({ chunks: state.chunks, size })
     }),
-    Effect.map((state) => utf8(state.chunks, state.size))
+    Effect.map((state) => textOf(state.chunks, state.size))
   )
 }

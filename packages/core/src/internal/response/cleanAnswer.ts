@@ -1,9 +1,9 @@
 /**
- * The decoding of a clean answer without the schema machinery. Nearly every answer has every field in its documented
- * type: strings, a boolean `Success`, an `HttpStatusCode` of three digits, an array of records. For those this builds exactly
- * what the `Response` schema would, in a fraction of its time; anything it is not sure about (a number where text
- * belongs, `"true"` for a boolean, a record that is not an object) returns `undefined` and takes the schema's path,
- * with its messages. A property test holds the two to the same output.
+ * The decoding of a clean answer without the schema machinery. Nearly every answer has every field in its
+ * documented type: strings, a boolean `Success`, an `HttpStatusCode` of three digits, an array of records. For those
+ * this builds exactly what the `Response` schema would, in a fraction of its time; anything it is not sure about (a
+ * number where text belongs, `"true"` for a boolean, a record that is not an object) returns `undefined` and takes
+ * the schema's path, with its messages. A property test holds the two to the same output.
  */
 import { isAbsent } from "../absent.ts"
 import { parseTimestamp } from "../timestamp.ts"

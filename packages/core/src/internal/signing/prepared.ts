@@ -6,12 +6,7 @@
  */
 import { Redacted } from "effect"
 import * as Signature from "../../Signature.ts"
-
-const signerOwned = new Set(Signature.signerOwnedHeaders)
-
-const isSignedV3 = (name: string): boolean => name === "host" || name === "content-type" || name.startsWith("x-acs-")
-
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+import { compareCodeUnits, isSignedV3, withoutSignerHeaders } from "./names.ts"
 
 const reveal = (value: Redacted.Redacted<string> | string): string =>
   typeof value === "string" ? value : Redacted.value(value)
@@ -33,11 +28,7 @@ export const prepareSigner = (
 
   // The caller's headers, lower-cased, without any the signer owns; then host, the per-attempt pair, the payload hash
   // and the STS pair, in the order `Signature.prepareV3` adds them.
-  const fixed: Record<string, string> = {}
-  for (const [name, value] of Object.entries(request.headers)) {
-    const lower = name.toLowerCase()
-    if (!signerOwned.has(lower)) fixed[lower] = value
-  }
+  const fixed = withoutSignerHeaders(request.headers)
   const sts: Array<[string, string]> =
     credentials.securityToken === undefined
       ? []
@@ -58,10 +49,12 @@ export const prepareSigner = (
     ])
   ]
     .filter(isSignedV3)
-    .sort(byCodeUnit)
+    .sort(compareCodeUnits)
   const signedNames = names.join(";")
-  const head = `${request.method.toUpperCase()}\n${Signature.canonicalUri(request.path)}\n${Signature.canonicalQuery(request.query)}\n`
-  const credential = `${Signature.algorithmV3} Credential=${credentials.accessKeyId},SignedHeaders=${signedNames},Signature=`
+  const uri = Signature.canonicalUri(request.path)
+  const head = `${request.method.toUpperCase()}\n${uri}\n${Signature.canonicalQuery(request.query)}\n`
+  const credential =
+    `${Signature.algorithmV3} Credential=${credentials.accessKeyId},` + `SignedHeaders=${signedNames},Signature=`
   const secret = reveal(credentials.accessKeySecret)
 
   // Synchronous primitives (node:crypto) sign without a single await: each is another turn of the microtask queue.
